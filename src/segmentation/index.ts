@@ -1,0 +1,2 @@
+export * from './threshold/index.js';
+export * from './metadata/index.js';

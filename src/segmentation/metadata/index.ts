@@ -1,0 +1,2 @@
+// Placeholder: vendor calibration and data-bar metadata land here.
+export {};

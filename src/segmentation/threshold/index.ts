@@ -1,0 +1,2 @@
+// Placeholder: the ImageJ AutoThresholder methods land here.
+export {};
