@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err, y) => {
       if (err) throw err;
-      process.stderr.write(`${y.help ? '' : ''}voidscope: ${msg}\nRun 'voidscope --help' for usage.\n`);
+      void y;
+      process.stderr.write(`voidscope: ${msg}\nRun 'voidscope --help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();
