@@ -1,4 +1,23 @@
-import type { Raster } from './types.js';
+/**
+ * Image decoding for all of voidscope (SEM micrographs and SIMS count images).
+ *
+ * sharp (libvips) decodes TIFF (8/16/32-bit integer and float, LZW/deflate/PackBits,
+ * pages), PNG, JPEG, GIF and WebP at native depth; geotiff is the fallback for TIFF
+ * layouts libvips refuses; BMP, which the prebuilt libvips cannot read, goes through
+ * bmp-ts (the decoder jimp itself uses; jimp is never used to decode because it
+ * drops 16-bit data). Values are never cut to 8 bits.
+ *
+ * Colour inputs become grey with ImageJ's default (unweighted) RGB conversion,
+ * grey = (R + G + B) / 3 rounded to nearest, so that thresholds match ImageJ's on
+ * the same file; any alpha channel is ignored. Both are stated in `greyConversion`.
+ */
+import { open, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { fromArrayBuffer } from 'geotiff';
+import { decode as decodeBmp } from 'bmp-ts';
+import { VoidscopeError } from '../errors.js';
+import type { PixelData, Raster } from './types.js';
+import { createRaster } from './types.js';
 
 export interface ReadImageOptions {
   /** Zero-based page of a multi-page TIFF (default 0). */
@@ -22,7 +41,249 @@ export interface DecodedImage {
   greyConversion: string | null;
 }
 
-// Implemented in the next commit (sharp decode with geotiff fallback).
-export async function readImage(_file: string, _options: ReadImageOptions = {}): Promise<DecodedImage> {
-  throw new Error('not implemented yet');
+export const DEFAULT_MAX_PIXELS = 400_000_000;
+
+/** ImageJ's default "unweighted" RGB → grey conversion, as stated in every result. */
+export const GREY_CONVERSION = 'ImageJ unweighted: grey = round((R + G + B) / 3); alpha ignored';
+
+/** Identify an image format from its first bytes (never from the file name). */
+export function sniffImageFormat(head: Uint8Array): ImageFormat | null {
+  const b = head;
+  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43)))) return 'tiff';
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return 'bmp';
+  if (b.length >= 4 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return 'gif';
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 &&
+      b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'webp';
+  return null;
+}
+
+function validateOptions(options: ReadImageOptions): { page: number; maxPixels: number } {
+  const page = options.page ?? 0;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!Number.isInteger(page) || page < 0) {
+    throw new VoidscopeError('EOPTION', `page must be a whole number >= 0, got ${String(options.page)}`);
+  }
+  if (!Number.isFinite(maxPixels) || maxPixels <= 0) {
+    throw new VoidscopeError('EOPTION', `maxPixels must be a positive number, got ${String(options.maxPixels)}`);
+  }
+  return { page, maxPixels };
+}
+
+/** Read one image as a single-channel raster at its native bit depth. */
+export async function readImage(file: string, options: ReadImageOptions = {}): Promise<DecodedImage> {
+  const { page, maxPixels } = validateOptions(options);
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (st.isDirectory()) throw new VoidscopeError('EUNSUPPORTED', 'is a folder, not an image file', { file });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof VoidscopeError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new VoidscopeError('ENOENT', code === 'ENOENT' ? 'file not found' : `cannot open file (${code ?? String(e)})`, { file, cause: e });
+  }
+  if (size === 0) throw new VoidscopeError('EEMPTY', 'file is empty (0 bytes)', { file });
+
+  const head = new Uint8Array(16);
+  const fh = await open(file, 'r');
+  try {
+    await fh.read(head, 0, 16, 0);
+  } finally {
+    await fh.close();
+  }
+  const format = sniffImageFormat(head);
+  if (format === null) {
+    throw new VoidscopeError('ECORRUPT', 'not a recognised image (expected TIFF, PNG, JPEG, BMP, GIF or WebP content)', { file });
+  }
+  if (format === 'bmp') return readBmp(file, page, maxPixels);
+  try {
+    return await readWithSharp(file, format, page, maxPixels);
+  } catch (e) {
+    if (e instanceof VoidscopeError) throw e;
+    const reason = cleanSharpMessage((e as Error).message);
+    if (format === 'tiff') {
+      try {
+        return await readTiffWithGeotiff(file, page, maxPixels);
+      } catch (e2) {
+        if (e2 instanceof VoidscopeError) throw e2;
+        throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
+      }
+    }
+    throw new VoidscopeError('ECORRUPT', `cannot decode ${format.toUpperCase()}: ${reason}`, { file, cause: e });
+  }
+}
+
+function cleanSharpMessage(msg: string): string {
+  return msg
+    .replace(/^Input (file|buffer) contains unsupported image format$/i, 'truncated, corrupt or an unsupported layout')
+    .replace(/^Input (file|buffer) has corrupt header:\s*/i, '')
+    .replace(/\s+/g, ' ')
+    .trim() || msg;
+}
+
+function checkSize(file: string, width: number, height: number, maxPixels: number): void {
+  if (!(width > 0 && height > 0)) throw new VoidscopeError('ECORRUPT', `invalid image size ${width}x${height}`, { file });
+  if (width * height > maxPixels) {
+    throw new VoidscopeError(
+      'ETOOLARGE',
+      `image is ${width}x${height} = ${(width * height / 1e6).toFixed(1)} Mpx, over the limit of ${(maxPixels / 1e6).toFixed(1)} Mpx (raise maxPixels / --max-pixels to read it)`,
+      { file },
+    );
+  }
+}
+
+function checkPage(file: string, page: number, pages: number): void {
+  if (page >= pages) {
+    throw new VoidscopeError('EOPTION', `page ${page} requested but the file has ${pages} page${pages === 1 ? '' : 's'} (pages count from 0)`, { file });
+  }
+}
+
+async function readWithSharp(file: string, format: ImageFormat, page: number, maxPixels: number): Promise<DecodedImage> {
+  const opts = { page, limitInputPixels: maxPixels, failOn: 'warning' as const };
+  const meta = await sharp(file, { limitInputPixels: false }).metadata();
+  const pages = meta.pages ?? 1;
+  checkPage(file, page, pages);
+  const pm = page === 0 ? meta : await sharp(file, { page, limitInputPixels: false }).metadata();
+  const width = pm.width ?? 0;
+  const height = pm.pageHeight ?? pm.height ?? 0;
+  checkSize(file, width, height, maxPixels);
+  const depth = pm.depth ?? 'uchar';
+  const channels = pm.channels ?? 1;
+  const colour = channels >= 3 && pm.space !== 'b-w' && pm.space !== 'grey16';
+  const img = sharp(file, opts);
+
+  if (!colour) {
+    // Grey (with or without alpha): keep the native sample type.
+    let raster: Raster;
+    switch (depth) {
+      case 'uchar': {
+        const { data } = await img.toColourspace('b-w').extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+        raster = createRaster(width, height, new Uint8Array(data.buffer, data.byteOffset, data.length));
+        break;
+      }
+      case 'ushort': {
+        const { data } = await img.toColourspace('grey16').extractChannel(0).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+        raster = createRaster(width, height, typed(Uint16Array, data));
+        break;
+      }
+      case 'uint': {
+        const { data } = await img.toColourspace('b-w').extractChannel(0).raw({ depth: 'uint' }).toBuffer({ resolveWithObject: true });
+        raster = createRaster(width, height, typed(Uint32Array, data));
+        break;
+      }
+      case 'float': {
+        const { data } = await img.toColourspace('b-w').extractChannel(0).raw({ depth: 'float' }).toBuffer({ resolveWithObject: true });
+        raster = createRaster(width, height, typed(Float32Array, data));
+        break;
+      }
+      case 'char':
+      case 'short':
+      case 'int':
+      case 'double':
+        // libvips clamps signed samples to the unsigned range on the way out; geotiff reads them exactly.
+        if (format === 'tiff') return readTiffWithGeotiff(file, page, maxPixels);
+        throw new VoidscopeError('EUNSUPPORTED', `unsupported sample type '${depth}'`, { file });
+      default:
+        throw new VoidscopeError('EUNSUPPORTED', `unsupported sample type '${depth}'`, { file });
+    }
+    return { file, format, raster, pages, page, channels, greyConversion: null };
+  }
+
+  // Colour: take R, G, B at native depth and average them as ImageJ does.
+  if (depth === 'uchar') {
+    const { data } = await img.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { file, format, raster: createRaster(width, height, rgbToGrey(data, width * height, new Uint8Array(width * height))), pages, page, channels, greyConversion: GREY_CONVERSION };
+  }
+  if (depth === 'ushort') {
+    const { data } = await img.toColourspace('rgb16').removeAlpha().raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    return { file, format, raster: createRaster(width, height, rgbToGrey(typed(Uint16Array, data), width * height, new Uint16Array(width * height))), pages, page, channels, greyConversion: GREY_CONVERSION };
+  }
+  throw new VoidscopeError('EUNSUPPORTED', `colour images with '${depth}' samples are not supported; convert to grey first`, { file });
+}
+
+function typed<T extends PixelData>(Ctor: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number; new (n: number): T }, buf: Buffer): T {
+  if (buf.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(buf.buffer, buf.byteOffset, buf.length / Ctor.BYTES_PER_ELEMENT);
+  const copy = new Uint8Array(buf.length);
+  copy.set(buf);
+  return new Ctor(copy.buffer, 0, buf.length / Ctor.BYTES_PER_ELEMENT);
+}
+
+/** Interleaved RGB (3 samples per pixel) → grey, ImageJ's unweighted mean, rounded. */
+export function rgbToGrey<T extends Uint8Array | Uint16Array>(rgb: ArrayLike<number>, n: number, out: T): T {
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[i] = Math.floor((rgb[j]! + rgb[j + 1]! + rgb[j + 2]!) / 3 + 0.5);
+  }
+  return out;
+}
+
+async function readBmp(file: string, page: number, maxPixels: number): Promise<DecodedImage> {
+  checkPage(file, page, 1);
+  const { readFile } = await import('node:fs/promises');
+  const buf = await readFile(file);
+  if (buf.length < 54) throw new VoidscopeError('ECORRUPT', 'BMP file is truncated (shorter than its header)', { file });
+  const width = buf.readInt32LE(18);
+  const height = Math.abs(buf.readInt32LE(22));
+  const bpp = buf.readUInt16LE(28);
+  checkSize(file, width, height, maxPixels);
+  const offset = buf.readUInt32LE(10);
+  const compression = buf.readUInt32LE(30);
+  if (compression === 0) {
+    const rowBytes = Math.ceil((width * bpp) / 32) * 4;
+    if (offset + rowBytes * height > buf.length) {
+      throw new VoidscopeError('ECORRUPT', `BMP file is truncated (pixel data needs ${offset + rowBytes * height} bytes, file has ${buf.length})`, { file });
+    }
+  }
+  let decoded;
+  try {
+    decoded = decodeBmp(buf, { toRGBA: false }); // ABGR layout (bmp-ts's toRGBA path mis-writes alpha for palettes)
+  } catch (e) {
+    throw new VoidscopeError('ECORRUPT', `cannot decode BMP: ${(e as Error).message}`, { file, cause: e });
+  }
+  const n = width * height;
+  const d = decoded.data;
+  const grey = new Uint8Array(n);
+  let isGrey = true;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const b = d[j + 1]!, g = d[j + 2]!, r = d[j + 3]!;
+    if (r !== g || g !== b) isGrey = false;
+    grey[i] = Math.floor((r + g + b) / 3 + 0.5);
+  }
+  return {
+    file, format: 'bmp', raster: createRaster(width, height, grey), pages: 1, page, channels: bpp <= 8 && isGrey ? 1 : 3,
+    greyConversion: isGrey ? null : GREY_CONVERSION,
+  };
+}
+
+async function readTiffWithGeotiff(file: string, page: number, maxPixels: number): Promise<DecodedImage> {
+  const { readFile } = await import('node:fs/promises');
+  const buf = await readFile(file);
+  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
+  const pages = await tiff.getImageCount();
+  checkPage(file, page, pages);
+  const image = await tiff.getImage(page);
+  const width = image.getWidth();
+  const height = image.getHeight();
+  checkSize(file, width, height, maxPixels);
+  const spp = image.getSamplesPerPixel();
+  const rasters = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
+  const n = width * height;
+  const first = rasters[0]!;
+  if (spp >= 3) {
+    const out = new Float64Array(n);
+    const [r, g, b] = [rasters[0]!, rasters[1]!, rasters[2]!];
+    for (let i = 0; i < n; i++) out[i] = Math.floor((r[i]! + g[i]! + b[i]!) / 3 + 0.5);
+    return { file, format: 'tiff', raster: createRaster(width, height, toNativeArray(out, first)), pages, page, channels: spp, greyConversion: GREY_CONVERSION };
+  }
+  return { file, format: 'tiff', raster: createRaster(width, height, toNativeArray(first, first)), pages, page, channels: spp, greyConversion: null };
+}
+
+function toNativeArray(values: ArrayLike<number>, like: ArrayLike<number>): PixelData {
+  if (like instanceof Uint8Array) return Uint8Array.from(values);
+  if (like instanceof Uint16Array) return Uint16Array.from(values);
+  if (like instanceof Uint32Array) return Uint32Array.from(values);
+  if (like instanceof Float32Array || like instanceof Int8Array || like instanceof Int16Array) return Float32Array.from(values);
+  return Float64Array.from(values);
 }
