@@ -1,0 +1,4 @@
+export * from './image.js';
+export * from './text.js';
+export * from './scalebar.js';
+export * from './png.js';
