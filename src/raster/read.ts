@@ -195,11 +195,15 @@ async function readWithSharp(file: string, format: ImageFormat, page: number, ma
   // Colour: take R, G, B at native depth and average them as ImageJ does.
   if (depth === 'uchar') {
     const { data } = await img.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { file, format, raster: createRaster(width, height, rgbToGrey(data, width * height, new Uint8Array(width * height))), pages, page, channels, greyConversion: GREY_CONVERSION };
+    const grey = new Uint8Array(width * height);
+    const same = rgbToGrey(data, width * height, grey);
+    return { file, format, raster: createRaster(width, height, grey), pages, page, channels, greyConversion: conversionNote(same) };
   }
   if (depth === 'ushort') {
     const { data } = await img.toColourspace('rgb16').removeAlpha().raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-    return { file, format, raster: createRaster(width, height, rgbToGrey(typed(Uint16Array, data), width * height, new Uint16Array(width * height))), pages, page, channels, greyConversion: GREY_CONVERSION };
+    const grey = new Uint16Array(width * height);
+    const same = rgbToGrey(typed(Uint16Array, data), width * height, grey);
+    return { file, format, raster: createRaster(width, height, grey), pages, page, channels, greyConversion: conversionNote(same) };
   }
   throw new VoidscopeError('EUNSUPPORTED', `colour images with '${depth}' samples are not supported; convert to grey first`, { file });
 }
@@ -211,12 +215,24 @@ function typed<T extends PixelData>(Ctor: { new (b: ArrayBufferLike, o: number, 
   return new Ctor(copy.buffer, 0, buf.length / Ctor.BYTES_PER_ELEMENT);
 }
 
-/** Interleaved RGB (3 samples per pixel) → grey, ImageJ's unweighted mean, rounded. */
-export function rgbToGrey<T extends Uint8Array | Uint16Array>(rgb: ArrayLike<number>, n: number, out: T): T {
+/**
+ * Interleaved RGB (3 samples per pixel) → grey, ImageJ's unweighted mean, rounded.
+ * Returns whether every pixel had R = G = B (a grey image stored as colour, common
+ * for exported micrographs), in which case the conversion changed nothing.
+ */
+export function rgbToGrey<T extends Uint8Array | Uint16Array>(rgb: ArrayLike<number>, n: number, out: T): boolean {
+  let allEqual = true;
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    out[i] = Math.floor((rgb[j]! + rgb[j + 1]! + rgb[j + 2]!) / 3 + 0.5);
+    const r = rgb[j]!, g = rgb[j + 1]!, b = rgb[j + 2]!;
+    if (r !== g || g !== b) allEqual = false;
+    out[i] = Math.floor((r + g + b) / 3 + 0.5);
   }
-  return out;
+  return allEqual;
+}
+
+/** What to state about colour → grey: null when the colour channels were identical everywhere. */
+function conversionNote(allEqual: boolean): string | null {
+  return allEqual ? null : GREY_CONVERSION;
 }
 
 async function readBmp(file: string, page: number, maxPixels: number): Promise<DecodedImage> {
@@ -244,16 +260,17 @@ async function readBmp(file: string, page: number, maxPixels: number): Promise<D
   }
   const n = width * height;
   const d = decoded.data;
-  const grey = new Uint8Array(n);
-  let isGrey = true;
+  const rgb = new Uint8Array(n * 3);
   for (let i = 0, j = 0; i < n; i++, j += 4) {
-    const b = d[j + 1]!, g = d[j + 2]!, r = d[j + 3]!;
-    if (r !== g || g !== b) isGrey = false;
-    grey[i] = Math.floor((r + g + b) / 3 + 0.5);
+    rgb[3 * i] = d[j + 3]!; // ABGR → RGB
+    rgb[3 * i + 1] = d[j + 2]!;
+    rgb[3 * i + 2] = d[j + 1]!;
   }
+  const grey = new Uint8Array(n);
+  const same = rgbToGrey(rgb, n, grey);
   return {
-    file, format: 'bmp', raster: createRaster(width, height, grey), pages: 1, page, channels: bpp <= 8 && isGrey ? 1 : 3,
-    greyConversion: isGrey ? null : GREY_CONVERSION,
+    file, format: 'bmp', raster: createRaster(width, height, grey), pages: 1, page, channels: bpp <= 8 && same ? 1 : 3,
+    greyConversion: conversionNote(same),
   };
 }
 
