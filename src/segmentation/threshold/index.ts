@@ -1,2 +1,1 @@
-// Placeholder: the ImageJ AutoThresholder methods land here.
-export {};
+export * from './methods.js';

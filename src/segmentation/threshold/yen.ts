@@ -1,0 +1,39 @@
+import { DOUBLE_MIN_VALUE, intHistogram, javaResult } from './java.js';
+
+/**
+ * Yen's maximum-correlation criterion (Yen, Chang & Chang 1995), as in ImageJ 1.53t
+ * `AutoThresholder.Yen` (Landini's port of Celebi's code).
+ *
+ * ImageJ quirk kept: the running maximum starts at Double.MIN_VALUE (smallest positive
+ * double), so histograms whose criterion is never positive give -1 → 0: one grey value,
+ * all-zero, and many two-value histograms (e.g. 60/180 → 0).
+ */
+export function yen(histogram: ArrayLike<number>): number {
+  const data = intHistogram(histogram);
+  const n = data.length;
+  let total = 0;
+  for (let ih = 0; ih < n; ih++) total += data[ih]!;
+  const norm = new Float64Array(n);
+  for (let ih = 0; ih < n; ih++) norm[ih] = data[ih]! / total;
+  const p1 = new Float64Array(n);
+  const p1Sq = new Float64Array(n);
+  const p2Sq = new Float64Array(n);
+  p1[0] = norm[0]!;
+  for (let ih = 1; ih < n; ih++) p1[ih] = p1[ih - 1]! + norm[ih]!;
+  p1Sq[0] = norm[0]! * norm[0]!;
+  for (let ih = 1; ih < n; ih++) p1Sq[ih] = p1Sq[ih - 1]! + norm[ih]! * norm[ih]!;
+  p2Sq[n - 1] = 0.0;
+  for (let ih = n - 2; ih >= 0; ih--) p2Sq[ih] = p2Sq[ih + 1]! + norm[ih + 1]! * norm[ih + 1]!;
+  let threshold = -1;
+  let maxCrit = DOUBLE_MIN_VALUE;
+  for (let it = 0; it < n; it++) {
+    const a = p1Sq[it]! * p2Sq[it]!;
+    const b = p1[it]! * (1.0 - p1[it]!);
+    const crit = -1.0 * (a > 0.0 ? Math.log(a) : 0.0) + 2 * (b > 0.0 ? Math.log(b) : 0.0);
+    if (crit > maxCrit) {
+      maxCrit = crit;
+      threshold = it;
+    }
+  }
+  return javaResult(threshold);
+}
