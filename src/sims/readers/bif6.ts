@@ -60,7 +60,8 @@ export async function readBif6(file: string): Promise<SimsDataset> {
     const start = HEADER + i * block;
     const d = await readAt(file, start, DESCRIPTOR);
     const id = d.readUInt32LE(0);
-    const raw = [d.readFloatLE(4), d.readFloatLE(8), d.readFloatLE(12)];
+    // float32 carries ~7 significant digits: 6.99 is stored as 6.98999977…; report 7 digits.
+    const raw = [d.readFloatLE(4), d.readFloatLE(8), d.readFloatLE(12)].map((m) => (Number.isFinite(m) ? Number(m.toPrecision(7)) : m));
     const sorted = [...raw].sort((x, y) => x - y) as [number, number, number];
     if (raw.some((m) => !Number.isFinite(m))) {
       throw new VoidscopeError('ECORRUPT', `BIF6 interval ${i} (id ${id}) has a non-finite mass value (${raw.join(', ')})`, { file });
