@@ -1,0 +1,3 @@
+export * from './region.js';
+export * from './porosity.js';
+export * from './pores.js';
