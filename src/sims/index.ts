@@ -18,7 +18,8 @@ export type { SimsAnalysisOptions, SimsMapResult, SimsMapResultWithRaster, SimsC
 export { renderSimsHeatmaps, heatmapInputFromResult, linearTicks, logTicks } from './heatmap.js';
 export type { SimsHeatmapInput, SimsHeatmapOptions, SimsHeatmapOutput } from './heatmap.js';
 export { garwoodInterval, meanCountsInterval } from './stats/poisson-interval.js';
-export type { Interval } from './stats/poisson-interval.js';
+export type { Interval as CountInterval } from './stats/poisson-interval.js';
+export { gammaP, gammaQ, gammaQuantile, lnGamma } from './stats/incomplete-gamma.js';
 export { clopperPearson } from './stats/clopper-pearson.js';
 export { poissonRateRatio, proportionRatioKatz } from './stats/rate-ratio.js';
 export type { RatioWithInterval } from './stats/rate-ratio.js';
