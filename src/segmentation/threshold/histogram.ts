@@ -1,0 +1,265 @@
+import { VoidscopeError } from '../../errors.js';
+import type { Raster, Roi } from '../../raster/types.js';
+
+/**
+ * Histograms of the analysed region, with the binning rules ImageJ 1.53t uses for thresholds.
+ *
+ * Modes (recorded in every result):
+ *  - '8-bit': 8-bit rasters — 256 bins, bin = grey value (ImageJ's 256-bin histogram).
+ *  - 'imagej-256': 16-bit and float rasters with `bins: 'imagej'` (the default) — exactly what
+ *    ImageJ 1.53t's `ImageProcessor.setAutoThreshold` does: the display range is reset to the
+ *    min..max of the WHOLE image (not the ROI/mask), the image is converted to 8 bits with
+ *    `TypeConverter`, and the 256-bin histogram of the analysed region of that 8-bit image is
+ *    thresholded. Conversion:
+ *      16-bit: scale = 256/(max−min+1); b = (int)((v−min)·scale + 0.5), v < min → 0, clipped to 255
+ *      float (ImageJ's 32-bit rule, FloatProcessor.create8BitImage): scale = 255/(max−min);
+ *             b = (int)((v−min)·scale + 0.5), v−min < 0 → 0, clipped to 255; NaN pixels land in
+ *             bin 0 (Java's (int)NaN = 0) and min/max ignore NaN, as ImageJ's findMinAndMax.
+ *    Uint32 and float64 rasters follow the float rule (ImageJ opens 32-bit integer TIFFs as float).
+ *  - 'bins': `bins: N` — N equal bins over the analysed region's own min..max, for full-precision
+ *    work: integer rasters use width (max−min+1)/N (so N = max−min+1 gives one bin per grey
+ *    value), float rasters (max−min)/N with the maximum in the last bin.
+ */
+export type HistogramMode = '8-bit' | 'imagej-256' | 'bins';
+
+export interface HistogramOptions {
+  /** Rectangle to analyse (default: whole image). Must lie inside the image. */
+  roi?: Roi;
+  /** Same size as the raster; non-zero = analysed. Combined with `roi` (both must hold). */
+  mask?: Uint8Array;
+  /** 'imagej' (default): ImageJ's 256-bin rule; a number N (2…65536): N bins over the region's min..max. */
+  bins?: 'imagej' | number;
+}
+
+export interface HistogramInfo {
+  mode: HistogramMode;
+  /** Number of bins. */
+  bins: number;
+  /** Pixel value mapped to bin 0 (raster units). 8-bit: 0. imagej-256: whole-image min. bins: region min. */
+  min: number;
+  /** Pixel value mapped to the last bin (raster units). */
+  max: number;
+  /** Bin width in raster units (imagej-256 16-bit: (max−min+1)/256; float: (max−min)/255 between bin centres). */
+  binWidth: number;
+  /** Where min..max came from: the whole image (ImageJ's rule) or the analysed region ('bins'). */
+  rangeOf: 'type' | 'image' | 'region';
+}
+
+export interface HistogramResult extends HistogramInfo {
+  /** Pixel counts per bin. */
+  counts: Uint32Array;
+  /** Number of analysed pixels (including NaN pixels, which ImageJ counts in bin 0). */
+  pixels: number;
+  /** NaN pixels in the analysed region (float rasters only). */
+  nanPixels: number;
+}
+
+const MAX_BINS = 65536;
+
+/** Validated iteration bounds of the analysed region. */
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  mask: Uint8Array | undefined;
+  full: boolean;
+}
+
+export function resolveRegion(raster: Raster, opts: { roi?: Roi; mask?: Uint8Array }): Region {
+  const { width: W, height: H } = raster;
+  let x0 = 0;
+  let y0 = 0;
+  let x1 = W;
+  let y1 = H;
+  if (opts.roi !== undefined) {
+    const r = opts.roi;
+    const ok =
+      r !== null &&
+      typeof r === 'object' &&
+      [r.x, r.y, r.width, r.height].every((v) => Number.isInteger(v)) &&
+      r.x >= 0 &&
+      r.y >= 0 &&
+      r.width > 0 &&
+      r.height > 0 &&
+      r.x + r.width <= W &&
+      r.y + r.height <= H;
+    if (!ok) {
+      throw new VoidscopeError(
+        'EOPTION',
+        `ROI ${JSON.stringify(r)} must be whole pixels x,y ≥ 0, width,height > 0, inside the ${W}×${H} image`,
+      );
+    }
+    x0 = r.x;
+    y0 = r.y;
+    x1 = r.x + r.width;
+    y1 = r.y + r.height;
+  }
+  if (opts.mask !== undefined) {
+    if (!(opts.mask instanceof Uint8Array) || opts.mask.length !== W * H) {
+      throw new VoidscopeError('EOPTION', `mask must be a Uint8Array of ${W}×${H} = ${W * H} values (got ${opts.mask?.length ?? typeof opts.mask})`);
+    }
+  }
+  return { x0, y0, x1, y1, mask: opts.mask, full: x0 === 0 && y0 === 0 && x1 === W && y1 === H };
+}
+
+/** min/max of the whole raster, NaN ignored (ImageJ's findMinAndMax). */
+export function imageMinMax(data: ArrayLike<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/** min/max over the analysed region, NaN ignored; count of analysed pixels. */
+export function regionMinMax(raster: Raster, reg: Region): { min: number; max: number; pixels: number } {
+  const { data, width: W } = raster;
+  const m = reg.mask;
+  let min = Infinity;
+  let max = -Infinity;
+  let pixels = 0;
+  for (let y = reg.y0; y < reg.y1; y++) {
+    const row = y * W;
+    for (let i = row + reg.x0, e = row + reg.x1; i < e; i++) {
+      if (m !== undefined && m[i] === 0) continue;
+      pixels++;
+      const v = data[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max, pixels };
+}
+
+export function isIntegerRaster(raster: Raster): boolean {
+  return raster.sampleFormat === 'uint' && (raster.data instanceof Uint8Array || raster.data instanceof Uint16Array);
+}
+
+function validateBins(bins: HistogramOptions['bins']): 'imagej' | number {
+  if (bins === undefined || bins === 'imagej') return 'imagej';
+  if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 2 || bins > MAX_BINS) {
+    throw new VoidscopeError('EOPTION', `bins must be 'imagej' or an integer 2…${MAX_BINS} (got ${String(bins)})`);
+  }
+  return bins;
+}
+
+/**
+ * Linear bin mapping used by the 'imagej-256' and 'bins' modes: bin = (int)((v − min)·scale + offset),
+ * v − min < 0 → 0, clipped to bins − 1. Exposed so that thresholds can be mapped back exactly.
+ */
+export interface BinMap {
+  min: number;
+  scale: number;
+  offset: number;
+  last: number;
+}
+
+export function binOf(v: number, b: BinMap): number {
+  let d = v - b.min;
+  if (d < 0) d = 0;
+  const x = d * b.scale + b.offset;
+  // Java (int) cast: NaN → 0; the result is ≥ 0 here, so truncation = floor
+  const i = x >= 0 ? Math.floor(x) : 0;
+  return i > b.last ? b.last : i;
+}
+
+/** Bin mapping and metadata for a raster and options (without counting). */
+export function binning(
+  raster: Raster,
+  reg: Region,
+  binsOpt: 'imagej' | number,
+): { info: HistogramInfo; map: BinMap | null; regionPixels?: number } {
+  const is8 = raster.data instanceof Uint8Array && raster.sampleFormat === 'uint';
+  if (is8 && (binsOpt === 'imagej' || binsOpt === 256)) {
+    return { info: { mode: '8-bit', bins: 256, min: 0, max: 255, binWidth: 1, rangeOf: 'type' }, map: null };
+  }
+  if (binsOpt === 'imagej') {
+    const { min, max } = imageMinMax(raster.data);
+    if (isIntegerRaster(raster)) {
+      // TypeConverter.convertShortToByte: min/max cast to int, scale = 256/(max-min+1)
+      const scale = 256.0 / (max - min + 1);
+      return {
+        info: { mode: 'imagej-256', bins: 256, min, max, binWidth: (max - min + 1) / 256, rangeOf: 'image' },
+        map: { min, scale, offset: 0.5, last: 255 },
+      };
+    }
+    // FloatProcessor.create8BitImage: scale = 255/(max-min) (∞ when max == min: every pixel → NaN → bin 0)
+    // no non-NaN pixel at all: ImageJ's min/max stay NaN and every pixel lands in bin 0; so do we
+    const lo = min === Infinity ? 0 : min;
+    const hi = max === -Infinity ? 0 : max;
+    const scale = 255.0 / (hi - lo);
+    return {
+      info: { mode: 'imagej-256', bins: 256, min: lo, max: hi, binWidth: (hi - lo) / 255, rangeOf: 'image' },
+      map: { min: lo, scale, offset: 0.5, last: 255 },
+    };
+  }
+  const n = binsOpt;
+  const r = regionMinMax(raster, reg);
+  const min = Number.isFinite(r.min) ? r.min : 0;
+  const max = Number.isFinite(r.max) ? r.max : 0;
+  const range = isIntegerRaster(raster) ? max - min + 1 : max - min;
+  const scale = range > 0 ? n / range : 0;
+  return {
+    info: { mode: 'bins', bins: n, min, max, binWidth: range / n, rangeOf: 'region' },
+    map: { min, scale, offset: 0, last: n - 1 },
+    regionPixels: r.pixels,
+  };
+}
+
+/**
+ * Histogram of the analysed region (see the module comment for the binning rules).
+ * One tight loop over the typed array, no per-pixel allocation.
+ */
+export function histogram(raster: Raster, opts: HistogramOptions = {}): HistogramResult {
+  const reg = resolveRegion(raster, opts);
+  const binsOpt = validateBins(opts.bins);
+  const { info, map } = binning(raster, reg, binsOpt);
+  const { data, width: W } = raster;
+  const m = reg.mask;
+  let pixels = 0;
+  let nanPixels = 0;
+  let counts: Uint32Array;
+  if (map === null) {
+    const d = data as Uint8Array;
+    const c = new Uint32Array(256);
+    if (reg.full && m === undefined) {
+      for (let i = 0, e = d.length; i < e; i++) c[d[i]!]!++;
+      pixels = d.length;
+    } else {
+      for (let y = reg.y0; y < reg.y1; y++) {
+        const row = y * W;
+        for (let i = row + reg.x0, e = row + reg.x1; i < e; i++) {
+          if (m !== undefined && m[i] === 0) continue;
+          c[d[i]!]!++;
+          pixels++;
+        }
+      }
+    }
+    counts = c;
+  } else {
+    const c = new Uint32Array(info.bins);
+    const { min, scale, offset, last } = map;
+    for (let y = reg.y0; y < reg.y1; y++) {
+      const row = y * W;
+      for (let i = row + reg.x0, e = row + reg.x1; i < e; i++) {
+        if (m !== undefined && m[i] === 0) continue;
+        const v = data[i]!;
+        let dv = v - min;
+        if (dv < 0) dv = 0;
+        const x = dv * scale + offset;
+        let b = x >= 0 ? Math.floor(x) : 0; // NaN → 0 like Java's (int)NaN
+        if (b > last) b = last;
+        c[b]!++;
+        pixels++;
+        if (v !== v) nanPixels++;
+      }
+    }
+    counts = c;
+  }
+  return { ...info, counts, pixels, nanPixels };
+}
