@@ -153,7 +153,7 @@ function blurColumns(src: Float32Array, dst: Float32Array, width: number, height
  * Gaussian blur of a raster with ImageJ's parameters; returns a new raster of the same
  * depth (integer images rounded as ImageJ rounds). σ in pixels, > 0.
  */
-export function gaussianBlur<T extends PixelData>(raster: Raster<T>, sigma: number, options: GaussianOptions = {}): Raster<T> {
+export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma: number, options: GaussianOptions = {}): Raster<T> {
   if (!(typeof sigma === 'number' && Number.isFinite(sigma) && sigma > 0)) {
     throw new VoidscopeError('EOPTION', `gaussian sigma must be a number > 0 (pixels), got ${String(sigma)}`);
   }
