@@ -54,9 +54,8 @@ export async function detectSimsFormat(file: string): Promise<SimsFormat> {
   if (ext === '.ibd') {
     throw new VoidscopeError('EUNSUPPORTED', 'this is the binary half of an imzML pair: pass the .imzML file (the .ibd is found next to it)', { file });
   }
-  if (/^\.bif6$/i.test(ext)) {
-    throw new VoidscopeError('ECORRUPT', `not a BIF6 file: magic bytes are ${head.subarray(0, 6).toString('hex')}, expected 000042494636 ("\\0\\0BIF6")`, { file });
-  }
+  // A .bif6 file without the magic: let the BIF6 reader say precisely what is wrong.
+  if (/^\.bif6$/i.test(ext)) return 'bif6';
   // Text from here on: binary content (NUL bytes) is not ours.
   const probe = head.subarray(0, Math.min(head.length, 4096));
   if (probe.includes(0)) {
