@@ -9,8 +9,9 @@ import { intHistogram } from './java.js';
  * keeps a huge background peak from dragging the iteration.
  *
  * The mode is the first bin with the largest count (bin 0 and 255 included — IJ_IsoData then
- * ignores those two bins anyway). Degenerate histograms: as IJ_IsoData (128 when fewer than
- * two inner bins are non-empty).
+ * ignores those two bins anyway). Degenerate histograms (as ImageJ): 128 when fewer than two
+ * inner bins are non-empty (all-zero, one grey value, 0/255); two values 60/180 → 120;
+ * 100/101 → 101.
  */
 export function defaultThreshold(histogram: ArrayLike<number>): number {
   const data2 = intHistogram(histogram);

@@ -7,9 +7,9 @@ import { DOUBLE_MAX_VALUE, intHistogram, javaResult } from './java.js';
  * Returns exactly `AutoThresholder.getThreshold(Huang, histogram)` for a 256-bin histogram;
  * longer histograms are handled by the same code with 256 → histogram.length. O(bins²).
  *
- * Degenerate histograms (as ImageJ): all-zero → 0; a single non-empty bin → 0 (the
- * membership term is 1/0 = ∞, every entropy is NaN, no minimum is found, -1 → 0);
- * two values a < b → a.
+ * Degenerate histograms (values ImageJ 1.53t returns; we return the same): all-zero → 0;
+ * one grey value v → 0 (the membership term is 1/0 = ∞, every entropy is NaN, -1 → 0);
+ * two values a < b → a (60/180 → 60; 254/255 → 254).
  */
 export function huang(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

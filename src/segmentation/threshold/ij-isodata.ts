@@ -7,8 +7,9 @@ import { intHistogram, roundToInt } from './java.js';
  * and the result is round((mean ≤ t + mean > t) / 2) at the first t where the moving index
  * passes it.
  *
- * Degenerate histograms: when fewer than two bins other than the first/last are non-empty
- * (all-zero, one grey value, or only 0 and 255) ImageJ returns length/2 = 128.
+ * Degenerate histograms (as ImageJ): fewer than two non-empty bins once the first and last
+ * bins are zeroed → data.length/2 = 128 (all-zero, one grey value, 0/255, 254/255);
+ * two values 60/180 → 120; 100/101 → 101.
  */
 export function ijIsoData(histogram: ArrayLike<number>): number {
   return ijIsoDataInPlace(intHistogram(histogram));

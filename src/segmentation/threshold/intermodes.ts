@@ -7,9 +7,9 @@ import { intHistogram, javaResult } from './java.js';
  * mean until it has exactly two local maxima; the threshold is floor((j+k)/2).
  *
  * Degenerate histograms: ImageJ gives up after 10 000 smoothing passes ("Intermodes Threshold
- * not found after 10000 iterations.") and returns -1 → 0; that happens for one grey value and
- * for histograms that never become bimodal. Two values a < b → ⌊(a+b)/2⌋ (via the smoothed
- * peaks). **All-zero histogram: ImageJ throws ArrayIndexOutOfBoundsException; we return 0.**
+ * not found after 10000 iterations.") and returns -1 → 0: one grey value → 0, two adjacent
+ * values (100/101) → 0. Two separated values a < b → ⌊(a+b)/2⌋ (60/180 → 120, 0/255 → 127).
+ * **All-zero histogram: ImageJ throws ArrayIndexOutOfBoundsException (data[-1]); we return 0.**
  */
 export function intermodes(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -7,8 +7,8 @@ import { iadd, idiv, imul, intHistogram, javaResult, roundToInt } from './java.j
  *
  * ImageJ quirks kept: L is computed in Java `int` arithmetic — the sum Σ i·h[i] wraps at
  * 2³¹ (images of more than ~8.4 M pixels) and L = sum / count is an integer division.
- * Degenerate histograms: no g found (one grey value, all-zero, two values in adjacent bins)
- * → -1 → 0.
+ * Degenerate histograms (as ImageJ): no g is found → -1 → 0 for all-zero, one grey value,
+ * two adjacent values (100/101) and 0/255 (bin 0 is never below g); two values 60/180 → 120.
  */
 export function isoData(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -11,8 +11,9 @@ export const LI_MAX_ITERATIONS = 1000;
  * so its Li differs).
  *
  * Degenerate histograms (as ImageJ): all-zero → 0; one grey value → 0 (a class mean is 0,
- * ln 0 = −∞, the update is 0). Deviation: ImageJ's loop has no iteration limit; we stop after
- * 1000 iterations and return the current threshold (never observed on real histograms).
+ * ln 0 = −∞, the update is 0); two values 60/180 → 109; 100/101 → 0. Deviation: ImageJ's loop
+ * has no iteration limit; we stop after 1000 iterations and return the current threshold
+ * (never observed; ImageJ would hang).
  */
 export function li(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

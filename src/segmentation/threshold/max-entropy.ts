@@ -43,8 +43,9 @@ export function entropyRange(p1: Float64Array, p2: Float64Array): { firstBin: nu
  * `AutoThresholder.MaxEntropy`. O(bins²).
  *
  * ImageJ quirk kept: the running maximum starts at Double.MIN_VALUE (4.9e-324, the smallest
- * positive double), so a histogram whose total entropy is never positive (one grey value,
- * all-zero) returns -1 → 0.
+ * positive double), so a histogram whose total entropy is never positive returns -1 → 0.
+ * Degenerate histograms (as ImageJ): all-zero, one grey value → 0; two values: 60 (300 px) /
+ * 180 (700 px) → 0, 60 (700 px) / 180 (300 px) → 60.
  */
 export function maxEntropy(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -14,7 +14,8 @@ export function meanRaw(data: Int32Array): number {
 
 /**
  * Mean (Glasbey 1993): the threshold is the floor of the mean grey level, as in ImageJ 1.53t
- * `AutoThresholder.Mean`. Degenerate histograms: one grey value v → v; all-zero → 0.
+ * `AutoThresholder.Mean`. Degenerate histograms (as ImageJ): one grey value v → v; all-zero →
+ * NaN → (int) 0; two values → floor of their mean (60×300 + 180×700 → 144).
  */
 export function mean(histogram: ArrayLike<number>): number {
   return javaResult(meanRaw(intHistogram(histogram)));

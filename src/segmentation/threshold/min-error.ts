@@ -38,8 +38,9 @@ function C(y: Int32Array, j: number): number {
  * converging." and returns the current threshold — we return the same; (2) a NaN root keeps
  * the previous threshold; (3) the moment sums B and C use Java `int` products that overflow
  * for large images (see `C`); (4) `(int)` casts saturate.
- * Degenerate histograms: one grey value v → v; all-zero → 0. Deviation: ImageJ has no
- * iteration limit; we stop after 10 000 iterations (never observed) with the current threshold.
+ * Degenerate histograms (as ImageJ): one grey value v → v; all-zero → 0; two values → their
+ * mean, as Mean (60/180 → 144). Deviation: ImageJ has no iteration limit; we stop after 10 000
+ * iterations (never observed; ImageJ would hang) with the current threshold.
  */
 export function minError(histogram: ArrayLike<number>): number {
   return minErrorDetail(histogram).threshold;

@@ -7,8 +7,8 @@ import { intHistogram, javaResult } from './java.js';
  * two local maxima; the threshold is the first i with h[i−1] > h[i] ≤ h[i+1].
  *
  * Degenerate histograms: ImageJ gives up after 10 000 passes ("Minimum: threshold not found
- * after 10000 iterations.") and returns -1 → 0 — so one grey value and all-zero give 0;
- * two values may or may not become bimodal (e.g. 60/180 → 61).
+ * after 10000 iterations.") and returns -1 → 0 — all-zero, one grey value, two adjacent values
+ * give 0; two separated values may become bimodal (60/180 → 61, 0/255 → 4).
  */
 export function minimum(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

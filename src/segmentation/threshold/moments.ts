@@ -6,8 +6,9 @@ import { intHistogram, javaResult } from './java.js';
  * matched by a two-level image; the threshold is the first grey level whose cumulative
  * fraction exceeds the fraction p0 of the lower level.
  *
- * Degenerate histograms: one grey value or all-zero → p0 is NaN, no level exceeds it, -1 → 0;
- * two values a < b → b (p0 equals the lower fraction, the cumulative sum only passes it at b).
+ * Degenerate histograms (as ImageJ): one grey value or all-zero → p0 is NaN, no level exceeds
+ * it, -1 → 0; two values a < b → b (60/180 → 180, 0/255 → 255: every pixel is below), but
+ * adjacent 100/101 → 100.
  */
 export function moments(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -5,8 +5,9 @@ import { intHistogram } from './java.js';
  * (J. Bevik's C++ code ported by Landini). Candidates are k = 1 … bins−2; ties go to the
  * LAST k with the maximal variance (`>=`).
  *
- * Degenerate histograms (as ImageJ): one grey value or all-zero → every variance is 0, so
- * the last candidate wins: 254 for 256 bins (bins − 2 in general). Two values a < b → b − 1.
+ * Degenerate histograms (as ImageJ): one grey value or all-zero → every variance is 0, so the
+ * last candidate wins: 254 for 256 bins (bins − 2 in general). Two values a < b → b − 1
+ * (all k in a..b−1 tie; the last wins): 60/180 → 179, 0/255 → 254.
  */
 export function otsu(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

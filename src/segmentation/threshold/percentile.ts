@@ -6,8 +6,9 @@ import { intHistogram, javaResult } from './java.js';
  * The cumulative sum is accumulated in the same order as ImageJ's partialSum, so the doubles
  * are identical.
  *
- * Degenerate histograms: one grey value v → 0 (every |cum − 0.5| = 0.5 is not < 1.0 … the
- * first bin 0 already gives 0.5); all-zero → NaN everywhere → -1 → 0.
+ * Degenerate histograms (as ImageJ): one grey value v → 0 (bins below v already give
+ * |0 − 0.5| = 0.5, which nothing beats); all-zero → NaN everywhere → -1 → 0; two values
+ * a < b → a (60/180 → 60).
  */
 export function percentile(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -9,7 +9,7 @@ import { cumulativeNormalised, entropyRange } from './max-entropy.js';
  * O(bins²).
  *
  * Degenerate histograms (as ImageJ; each partial search starts at 0, not MIN_INT): one grey
- * value or all-zero → 0.
+ * value or all-zero → 0; two values: 60 (300 px) / 180 (700 px) → 0, 60 (700) / 180 (300) → 28.
  */
 export function renyiEntropy(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

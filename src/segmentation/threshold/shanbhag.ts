@@ -7,7 +7,7 @@ import { cumulativeNormalised, entropyRange } from './max-entropy.js';
  * |ent_back − ent_obj|. O(bins²).
  *
  * Degenerate histograms (as ImageJ): one grey value → 0 (all measures NaN, -1 → 0);
- * all-zero → 0.
+ * all-zero → 0; two values a < b → a (60/180 → 60).
  */
 export function shanbhag(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -10,8 +10,10 @@ import { intHistogram, javaResult } from './java.js';
  * the high end (so the line always runs to the longer tail), and the result is flipped back
  * (255 − split). The "−1" (split--) makes ImageJ's Triangle one level below scikit-image's.
  *
- * Degenerate histograms (as ImageJ): one grey value v → v − 1 for 1 ≤ v ≤ 254, but 0 → 2
- * and 255 → 253 (the flip); all-zero → 2.
+ * Degenerate histograms (as ImageJ): one grey value v → v − 1 or v − 2 depending on v and the
+ * pixel count (100 with 1000 px → 99, with 10 px → 98), i.e. no pixel is void; 0 → 2 and
+ * 255 → 253 (the flip); all-zero → 2; two values 60 (300 px) / 180 (700 px) → 178,
+ * 60 (700) / 180 (300) → 62.
  */
 export function triangle(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);

@@ -5,8 +5,8 @@ import { DOUBLE_MIN_VALUE, intHistogram, javaResult } from './java.js';
  * `AutoThresholder.Yen` (Landini's port of Celebi's code).
  *
  * ImageJ quirk kept: the running maximum starts at Double.MIN_VALUE (smallest positive
- * double), so histograms whose criterion is never positive give -1 → 0: one grey value,
- * all-zero, and many two-value histograms (e.g. 60/180 → 0).
+ * double), so histograms whose criterion is never positive give -1 → 0: all-zero, one grey
+ * value, and two-value histograms (60/180 → 0, 0/255 → 0).
  */
 export function yen(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);
