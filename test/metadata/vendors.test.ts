@@ -94,6 +94,7 @@ test('Zeiss: header[3] 1.0e-8 m × 1024 / 64 px = 0.16 µm; the "Pixel Size" 10.
   assert.ok(m.warnings.some((w) => /Pixel Size 10\.00 nm differs/u.test(w)));
   // Width "10.24 µm" (µ as Latin-1 byte 0xB5) / 64 = 0.16: agrees, so no Width warning.
   assert.ok(!m.warnings.some((w) => /Width/u.test(w)));
+  assert.equal(m.fields['CZ_SEM.AP_WIDTH'], '10.24 µm'); // Latin-1 byte decoded as µ, not U+FFFD
   assert.equal(m.magnification, 50000); // "50.00 K X"
   assert.equal(m.acceleratingVoltageKV, 5);
   close(m.workingDistanceMm, 3.9);

@@ -69,7 +69,12 @@ export async function openTiffTags(file: string): Promise<TiffTagReader> {
         } catch {
           continue;
         }
-        if (typeof v === 'string') text.set(id, v.replace(/\u0000+$/u, ''));
+        if (typeof v === 'string') {
+          // geotiff decodes ASCII tags as UTF-8; Zeiss/JEOL write Latin-1 ("µ" = 0xB5), which comes
+          // out as U+FFFD. Re-read the raw bytes and decode them properly in that case.
+          const raw = v.includes('\uFFFD') ? await rawTagBytes(fh, page, id).catch(() => null) : null;
+          text.set(id, (raw ? decodeText(raw) : v).replace(/\u0000+$/u, ''));
+        }
         else if (typeof v === 'number') numbers.set(id, [v]);
         else if (v instanceof Uint8Array) {
           if (v.length <= MAX_TEXT) text.set(id, decodeText(v));
@@ -98,4 +103,39 @@ export function rational(v: number[] | undefined): number | null {
   if (v.length === 1) return Number.isFinite(v[0]) ? v[0]! : null;
   const [n, d] = v as [number, number];
   return d > 0 && Number.isFinite(n) ? n / d : null;
+}
+
+/**
+ * Raw bytes of one tag of page `page`, walking the classic-TIFF IFD chain directly (BigTIFF → null).
+ * Hand-written because geotiff exposes only the UTF-8-decoded string of ASCII tags.
+ */
+async function rawTagBytes(fh: import('node:fs/promises').FileHandle, page: number, tag: number): Promise<Uint8Array | null> {
+  const read = async (off: number, n: number): Promise<Buffer> => {
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, off);
+    return b.subarray(0, bytesRead);
+  };
+  const head = await read(0, 8);
+  if (head.length < 8) return null;
+  const le = head[0] === 0x49;
+  const u16 = (b: Buffer, o: number): number => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  if (u16(head, 2) !== 42) return null;
+  let ifd = u32(head, 4);
+  for (let p = 0; p < page && ifd !== 0; p++) {
+    const n = u16(await read(ifd, 2), 0);
+    ifd = u32(await read(ifd + 2 + n * 12, 4), 0);
+  }
+  if (ifd === 0) return null;
+  const n = u16(await read(ifd, 2), 0);
+  const entries = await read(ifd + 2, n * 12);
+  for (let i = 0; i + 12 <= entries.length; i += 12) {
+    if (u16(entries, i) !== tag) continue;
+    const type = u16(entries, i + 2);
+    const count = u32(entries, i + 4);
+    if (![1, 2, 6, 7].includes(type) || count > MAX_TEXT) return null;
+    const bytes = count <= 4 ? entries.subarray(i + 8, i + 8 + count) : await read(u32(entries, i + 8), count);
+    return new Uint8Array(bytes);
+  }
+  return null;
 }
