@@ -34,6 +34,7 @@ import {
   computeThreshold,
   manualThreshold,
   parseThresholdMethod,
+  tryAllThresholds,
   voidRule,
   type AnyThresholdMethod,
   type HistogramInfo,
@@ -251,6 +252,65 @@ export function validatePorosityOptions(o: PorosityOptions | MeasureOptions): Va
 }
 
 // ---------------------------------------------------------------------------------------------
+// analysed area: data bar, ROI, mask
+
+export interface AnalysisArea {
+  /** Rows above the excluded data bar (= height when nothing is excluded). */
+  micrographRows: number;
+  /** Analysed rectangle (inside the micrograph rows). */
+  roi: Roi;
+  /** Analysis mask over the micrograph rows (width × micrographRows view), or null. */
+  mask: Uint8Array | null;
+  databar: PorosityResult['databar'];
+}
+
+/**
+ * Where to measure: the data bar (if any) is cut off unless keepDatabar, the ROI is
+ * validated and clipped to the micrograph rows (with a warning), the mask converted to
+ * 0/1. Pure; throws EOPTION for a ROI outside the image or entirely in the data bar.
+ */
+export function resolveAnalysisArea(
+  raster: { width: number; height: number },
+  o: { roi?: Roi; mask?: Uint8Array | Raster; databar?: DatabarInfo | null; keepDatabar?: boolean },
+  warnings: string[] = [],
+): AnalysisArea {
+  const { width, height } = raster;
+  const db = o.databar ?? null;
+  let micrographRows = height;
+  let databar: PorosityResult['databar'] = null;
+  if (db && db.rows > 0) {
+    const excluded = o.keepDatabar !== true;
+    if (excluded) {
+      if (db.rows >= height) throw new VoidscopeError('EOPTION', `data bar of ${db.rows} rows leaves nothing of the ${height}-row image`);
+      micrographRows = height - db.rows;
+    }
+    databar = { rows: db.rows, source: db.source, excluded };
+  } else if (db) {
+    databar = { rows: 0, source: db.source, excluded: false };
+  }
+  let roi: Roi = { x: 0, y: 0, width, height: micrographRows };
+  if (o.roi) {
+    const r = validateRoi(o.roi, width, height);
+    if (r.y + r.height > micrographRows) {
+      if (r.y >= micrographRows) {
+        throw new VoidscopeError(
+          'EOPTION',
+          `roi ${r.x},${r.y},${r.width},${r.height} lies entirely in the data bar (rows ${micrographRows}..${height - 1}); use keepDatabar to analyse it`,
+        );
+      }
+      warnings.push(`roi clipped to the micrograph: rows ${micrographRows}..${r.y + r.height - 1} are the data bar`);
+      roi = { ...r, height: micrographRows - r.y };
+    } else roi = r;
+  }
+  let mask: Uint8Array | null = null;
+  if (o.mask !== undefined) {
+    const full = toMaskArray(o.mask, width, height);
+    mask = micrographRows < height ? full.subarray(0, width * micrographRows) : full;
+  }
+  return { micrographRows, roi, mask, databar };
+}
+
+// ---------------------------------------------------------------------------------------------
 // the pure measurement
 
 function toMaskArray(mask: Uint8Array | Raster, width: number, height: number): Uint8Array {
@@ -288,68 +348,12 @@ export function measurePorosityDetailed(
     throw new VoidscopeError('ECORRUPT', `raster is ${width}x${height} but holds ${raster.data.length} pixels`, context.file ? { file: context.file } : {});
   }
 
-  // Data bar.
-  const db = options.databar ?? null;
-  let micrographRows = height;
-  let databar: PorosityResult['databar'] = null;
-  if (db && db.rows > 0) {
-    const excluded = !v.keepDatabar;
-    if (excluded) {
-      if (db.rows >= height) throw new VoidscopeError('EOPTION', `data bar of ${db.rows} rows leaves nothing of the ${height}-row image`);
-      micrographRows = height - db.rows;
-    }
-    databar = { rows: db.rows, source: db.source, excluded };
-  } else if (db) {
-    databar = { rows: 0, source: db.source, excluded: false };
-  }
-
-  // Region: ROI ∩ micrograph rows, and the mask.
-  let roi: Roi = { x: 0, y: 0, width, height: micrographRows };
-  if (options.roi) {
-    const r = validateRoi(options.roi, width, height);
-    if (r.y + r.height > micrographRows) {
-      if (r.y >= micrographRows) {
-        throw new VoidscopeError('EOPTION', `roi ${r.x},${r.y},${r.width},${r.height} lies entirely in the data bar (rows ${micrographRows}..${height - 1}); use keepDatabar to analyse it`);
-      }
-      warnings.push(`roi clipped to the micrograph: rows ${micrographRows}..${r.y + r.height - 1} are the data bar`);
-      roi = { ...r, height: micrographRows - r.y };
-    } else roi = r;
-  }
-  let mask: Uint8Array | undefined;
-  if (options.mask !== undefined) {
-    const full = toMaskArray(options.mask, width, height);
-    mask = micrographRows < height ? full.subarray(0, width * micrographRows) : full;
-  }
+  const area = resolveAnalysisArea(raster, { ...options, keepDatabar: v.keepDatabar }, warnings);
+  const { micrographRows, roi, databar } = area;
+  const mask = area.mask ?? undefined;
 
   // Analysed raster: the micrograph rows, filtered.
-  let work: Raster = micrographRows < height ? cropRaster(raster, { x: 0, y: 0, width, height: micrographRows }) : raster;
-  const filters: AppliedFilter[] = [];
-  if (v.median !== undefined) {
-    const k = circularKernel(v.median);
-    work = medianFilter(work, v.median);
-    filters.push({
-      name: 'median',
-      radiusPx: v.median,
-      kernelPixels: k.nPoints,
-      note: `ImageJ RankFilters median, circular kernel of ${k.nPoints} px, edge pixels replicated`,
-    });
-  }
-  if (v.gaussian !== undefined) {
-    const accuracy = imagejGaussianAccuracy(work.bitDepth, work.sampleFormat);
-    work = imagejGaussianBlur(work, v.gaussian, { accuracy });
-    filters.push({
-      name: 'gaussian',
-      sigmaPx: v.gaussian,
-      accuracy,
-      note:
-        'ImageJ GaussianBlur kernel (accuracy ' + accuracy + ', edge-corrected), separable, edge pixels replicated' +
-        (v.gaussian > 8.5 ? '; ImageJ would downscale for sigma > 8.5 (values may differ by a fraction of a grey level)' : ''),
-    });
-  }
-  if (filters.length > 0 && micrographRows < height) {
-    // (stated so the user knows the bar did not bleed into the micrograph)
-    filters[filters.length - 1]!.note += '; filtered the micrograph rows only (data bar cut off first)';
-  }
+  const { raster: work, filters } = applyPrefilters(raster, micrographRows, v);
 
   // Threshold.
   let thr: ThresholdResult;
@@ -433,6 +437,143 @@ export function measurePorosityDetailed(
     voidscopeVersion: VERSION,
   };
   return { result, analysed: work, voids, labels: labelled.labels!, regionMask: mask ?? null };
+}
+
+/** Crop to the micrograph rows, then median and/or Gaussian (in that order). */
+function applyPrefilters(
+  raster: Raster,
+  micrographRows: number,
+  v: { median?: number | undefined; gaussian?: number | undefined },
+): { raster: Raster; filters: AppliedFilter[] } {
+  const { width, height } = raster;
+  let work: Raster = micrographRows < height ? cropRaster(raster, { x: 0, y: 0, width, height: micrographRows }) : raster;
+  const filters: AppliedFilter[] = [];
+  if (v.median !== undefined) {
+    const k = circularKernel(v.median);
+    work = medianFilter(work, v.median);
+    filters.push({
+      name: 'median',
+      radiusPx: v.median,
+      kernelPixels: k.nPoints,
+      note: `ImageJ RankFilters median, circular kernel of ${k.nPoints} px, edge pixels replicated`,
+    });
+  }
+  if (v.gaussian !== undefined) {
+    const accuracy = imagejGaussianAccuracy(work.bitDepth, work.sampleFormat);
+    work = imagejGaussianBlur(work, v.gaussian, { accuracy });
+    filters.push({
+      name: 'gaussian',
+      sigmaPx: v.gaussian,
+      accuracy,
+      note:
+        'ImageJ GaussianBlur kernel (accuracy ' + accuracy + ', edge-corrected), separable, edge pixels replicated' +
+        (v.gaussian > 8.5 ? '; ImageJ would downscale for sigma > 8.5 (values may differ by a fraction of a grey level)' : ''),
+    });
+  }
+  if (filters.length > 0 && micrographRows < height) {
+    filters[filters.length - 1]!.note += '; only the micrograph rows were filtered (data bar cut off first)';
+  }
+  return { raster: work, filters };
+}
+
+// ---------------------------------------------------------------------------------------------
+// every method ("Try all")
+
+export interface ThresholdsOptions {
+  roi?: Roi;
+  mask?: Uint8Array | Raster | string;
+  voids?: Polarity;
+  bins?: 'imagej' | number;
+  gaussian?: number;
+  median?: number;
+  keepDatabar?: boolean;
+  page?: number;
+  maxPixels?: number;
+}
+
+export interface ThresholdsResult {
+  file: string | null;
+  width: number;
+  height: number;
+  bitDepth: number;
+  roi: Roi;
+  mask: { source: string } | null;
+  databar: PorosityResult['databar'];
+  polarity: Polarity;
+  /** The histogram every method ran on. */
+  histogram: HistogramInfo;
+  analysedPixels: number;
+  convention: string;
+  filters: AppliedFilter[];
+  /** Every ImageJ 1.53t method and MultiOtsu: threshold (grey value) and the void fraction it gives. */
+  methods: { method: AnyThresholdMethod; threshold: number; bin: number; voidPixels: number; voidFraction: number; porosityPercent: number; note?: string }[];
+  warnings: string[];
+  voidscopeVersion: string;
+}
+
+/** Every threshold method on one raster, like ImageJ's "Try all" (pure). */
+export function measureAllThresholds(
+  raster: Raster,
+  options: Omit<ThresholdsOptions, 'mask' | 'page' | 'maxPixels'> & { mask?: Uint8Array | Raster; databar?: DatabarInfo | null } = {},
+  context: { file?: string | null; maskSource?: string; warnings?: string[] } = {},
+): ThresholdsResult {
+  const v = validatePorosityOptions({ ...options, method: undefined });
+  const warnings = [...(context.warnings ?? [])];
+  const area = resolveAnalysisArea(raster, { ...options, keepDatabar: v.keepDatabar }, warnings);
+  const { raster: work, filters } = applyPrefilters(raster, area.micrographRows, v);
+  const all = tryAllThresholds(work, { roi: area.roi, ...(area.mask ? { mask: area.mask } : {}), bins: v.bins, polarity: v.voids });
+  return {
+    file: context.file ?? null,
+    width: raster.width,
+    height: raster.height,
+    bitDepth: raster.bitDepth,
+    roi: area.roi,
+    mask: area.mask ? { source: context.maskSource ?? 'in-memory mask' } : null,
+    databar: area.databar,
+    polarity: v.voids,
+    histogram: all.histogram,
+    analysedPixels: all.pixels,
+    convention: v.voids === 'dark' ? 'void = pixel <= t (dark voids)' : 'void = pixel > t (bright voids)',
+    filters,
+    methods: all.methods.map((m) => ({
+      method: m.method,
+      threshold: m.value,
+      bin: m.bin,
+      voidPixels: m.voidPixels,
+      voidFraction: m.voidFraction,
+      porosityPercent: m.voidFraction * 100,
+      ...(m.note ? { note: m.note } : {}),
+    })),
+    warnings,
+    voidscopeVersion: VERSION,
+  };
+}
+
+/** Read an image (data bar excluded as in analyzePorosity) and run every threshold method on it. */
+export async function analyzeThresholds(file: string, options: ThresholdsOptions = {}): Promise<ThresholdsResult> {
+  validatePorosityOptions({ ...options, mask: undefined });
+  const image = await readImage(file, {
+    ...(options.page !== undefined ? { page: options.page } : {}),
+    ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
+  });
+  const meta = await readSemMetadata(file, image);
+  let mask: Uint8Array | Raster | undefined;
+  let maskSource: string | undefined;
+  if (typeof options.mask === 'string') {
+    mask = await readMaskFile(options.mask, image.raster.width, image.raster.height);
+    maskSource = options.mask;
+  } else if (options.mask !== undefined) mask = options.mask;
+  const { page: _p, maxPixels: _m, mask: _mask, ...rest } = options;
+  try {
+    return measureAllThresholds(
+      image.raster,
+      { ...rest, ...(mask ? { mask } : {}), databar: meta.databar },
+      { file, ...(maskSource ? { maskSource } : {}), warnings: [...meta.warnings] },
+    );
+  } catch (e) {
+    if (e instanceof VoidscopeError && e.file === undefined) throw new VoidscopeError(e.code, e.message, { file, cause: e });
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
