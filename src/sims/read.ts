@@ -63,7 +63,7 @@ export async function detectSimsFormat(file: string): Promise<SimsFormat> {
   }
   const text = head.toString('latin1');
   if (/^\s*(<\?xml|<)/.test(text)) {
-    if (isImzmlHead(text)) return 'imzml';
+    if (isImzmlHead(text) || (ext === '.imzml' && /<(indexedmzML|mzML)[\s>]/.test(text))) return 'imzml';
     throw new VoidscopeError('EUNSUPPORTED', 'XML file that is not imzML (no <mzML> root with imaging terms)', { file });
   }
   if (isSpectrumText(text)) return 'surfacelab-spectrum';
