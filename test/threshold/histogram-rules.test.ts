@@ -261,4 +261,13 @@ test('tryAllThresholds: every method once on one histogram, void fractions consi
     assert.equal(e.voidPixels, countVoidPixels(r, e.value, 'dark'));
     assert.equal(e.voidFraction, e.voidPixels / all.pixels);
   }
+  // counts taken from the histogram ('8-bit', 'bins') and from pixel passes (16-bit ImageJ rule) agree
+  const r16 = await readFixture('sixteen-bit.tif');
+  const roi = { x: 20, y: 10, width: 100, height: 90 };
+  for (const opts of [{ polarity: 'bright' as const, roi }, { bins: 300, polarity: 'bright' as const }, { bins: 300 }]) {
+    const res = tryAllThresholds(r16, opts);
+    for (const e of res.methods) {
+      assert.equal(e.voidPixels, countVoidPixels(r16, e.value, opts.polarity ?? 'dark', { roi: opts.roi }), `${JSON.stringify(opts)} ${e.method}`);
+    }
+  }
 });

@@ -281,11 +281,22 @@ export function tryAllThresholds(
   if (hist.pixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels; nothing to threshold');
   }
+  // 8-bit and 'bins' histograms: pixel ≤ value ⇔ bin ≤ t exactly, so void counts come from the
+  // cumulative histogram (NaN pixels excepted); ImageJ's 16-bit/float rule needs a pixel pass.
+  const fromHistogram = hist.mode !== 'imagej-256' && hist.nanPixels === 0;
+  const cum = new Float64Array(hist.bins);
+  let acc = 0;
+  for (let b = 0; b < hist.bins; b++) cum[b] = acc += hist.counts[b]!;
   const out: TryAllEntry[] = [];
   for (const m of methods) {
     if (hist.bins > MAX_QUADRATIC_BINS && QUADRATIC_METHODS.includes(m)) continue;
     const r = thresholdFromHistogram(raster, hist, m, polarity, opts);
-    const voidPixels = countVoidPixels(raster, r.value, polarity, { roi: opts.roi, mask: opts.mask });
+    let voidPixels: number;
+    if (fromHistogram) {
+      const t = r.bin!;
+      const dark = t < 0 ? 0 : cum[Math.min(t, hist.bins - 1)]!;
+      voidPixels = polarity === 'dark' ? dark : hist.pixels - dark;
+    } else voidPixels = countVoidPixels(raster, r.value, polarity, { roi: opts.roi, mask: opts.mask });
     const e: TryAllEntry = { method: m, value: r.value, bin: r.bin!, voidPixels, voidFraction: voidPixels / hist.pixels };
     if (r.note) e.note = r.note;
     out.push(e);

@@ -212,38 +212,94 @@ export function binning(
 }
 
 /**
+ * Count `idx[i]` for i in [start, end) into four interleaved sub-histograms (c0..c3): on real
+ * images neighbouring pixels often fall in the same bin, and a single counter array would make
+ * every increment wait for the previous one. Merged by the caller.
+ */
+function count4(
+  idx: Uint8Array | Uint16Array,
+  start: number,
+  end: number,
+  c0: Int32Array,
+  c1: Int32Array,
+  c2: Int32Array,
+  c3: Int32Array,
+): void {
+  let i = start;
+  const e4 = start + ((end - start) & ~3);
+  for (; i < e4; i += 4) {
+    c0[idx[i]!]!++;
+    c1[idx[i + 1]!]!++;
+    c2[idx[i + 2]!]!++;
+    c3[idx[i + 3]!]!++;
+  }
+  for (; i < end; i++) c0[idx[i]!]!++;
+}
+
+/** Integer rasters: bin of every possible grey value, computed once (≤ 65536 entries). */
+function binLut(map: BinMap, maxValue: number): Uint16Array {
+  const lut = new Uint16Array(maxValue + 1);
+  for (let v = 0; v <= maxValue; v++) lut[v] = binOf(v, map);
+  return lut;
+}
+
+/**
  * Histogram of the analysed region (see the module comment for the binning rules).
- * One tight loop over the typed array, no per-pixel allocation.
+ * Tight loops over the typed array, no per-pixel allocation: 8-bit pixels are counted
+ * directly, 16-bit pixels through a grey-value → bin look-up table, float pixels with the
+ * ImageJ formula.
  */
 export function histogram(raster: Raster, opts: HistogramOptions = {}): HistogramResult {
   const reg = resolveRegion(raster, opts);
   const binsOpt = validateBins(opts.bins);
   const { info, map } = binning(raster, reg, binsOpt);
+  const nb = info.bins;
   const { data, width: W } = raster;
   const m = reg.mask;
   let pixels = 0;
   let nanPixels = 0;
-  let counts: Uint32Array;
-  if (map === null) {
-    const d = data as Uint8Array;
-    const c = new Uint32Array(256);
-    if (reg.full && m === undefined) {
-      for (let i = 0, e = d.length; i < e; i++) c[d[i]!]!++;
-      pixels = d.length;
+  const c0 = new Int32Array(nb);
+  const integer = data instanceof Uint8Array || data instanceof Uint16Array;
+  if (integer) {
+    const d = data as Uint8Array | Uint16Array;
+    const maxValue = data instanceof Uint8Array ? 255 : 65535;
+    if (map === null && m === undefined) {
+      // 8-bit, bin = value: count the pixels themselves
+      const c1 = new Int32Array(nb);
+      const c2 = new Int32Array(nb);
+      const c3 = new Int32Array(nb);
+      if (reg.full) count4(d, 0, d.length, c0, c1, c2, c3);
+      else for (let y = reg.y0; y < reg.y1; y++) count4(d, y * W + reg.x0, y * W + reg.x1, c0, c1, c2, c3);
+      for (let k = 0; k < nb; k++) c0[k] = c0[k]! + c1[k]! + c2[k]! + c3[k]!;
+      pixels = (reg.x1 - reg.x0) * (reg.y1 - reg.y0);
     } else {
-      for (let y = reg.y0; y < reg.y1; y++) {
-        const row = y * W;
-        for (let i = row + reg.x0, e = row + reg.x1; i < e; i++) {
-          if (m !== undefined && m[i] === 0) continue;
-          c[d[i]!]!++;
-          pixels++;
+      // count grey values, then fold them into bins through the look-up table
+      const g0 = new Int32Array(maxValue + 1);
+      if (m === undefined) {
+        const g1 = new Int32Array(maxValue + 1);
+        const g2 = new Int32Array(maxValue + 1);
+        const g3 = new Int32Array(maxValue + 1);
+        if (reg.full) count4(d, 0, d.length, g0, g1, g2, g3);
+        else for (let y = reg.y0; y < reg.y1; y++) count4(d, y * W + reg.x0, y * W + reg.x1, g0, g1, g2, g3);
+        for (let k = 0; k <= maxValue; k++) g0[k] = g0[k]! + g1[k]! + g2[k]! + g3[k]!;
+        pixels = (reg.x1 - reg.x0) * (reg.y1 - reg.y0);
+      } else {
+        for (let y = reg.y0; y < reg.y1; y++) {
+          for (let i = y * W + reg.x0, e = y * W + reg.x1; i < e; i++) {
+            if (m[i] === 0) continue;
+            g0[d[i]!]!++;
+            pixels++;
+          }
         }
       }
+      if (map === null) c0.set(g0.subarray(0, nb));
+      else {
+        const lut = binLut(map, maxValue);
+        for (let v = 0; v <= maxValue; v++) if (g0[v] !== 0) c0[lut[v]!]! += g0[v]!;
+      }
     }
-    counts = c;
   } else {
-    const c = new Uint32Array(info.bins);
-    const { min, scale, offset, last } = map;
+    const { min, scale, offset, last } = map!;
     for (let y = reg.y0; y < reg.y1; y++) {
       const row = y * W;
       for (let i = row + reg.x0, e = row + reg.x1; i < e; i++) {
@@ -254,12 +310,11 @@ export function histogram(raster: Raster, opts: HistogramOptions = {}): Histogra
         const x = dv * scale + offset;
         let b = x >= 0 ? Math.floor(x) : 0; // NaN → 0 like Java's (int)NaN
         if (b > last) b = last;
-        c[b]!++;
+        c0[b]!++;
         pixels++;
         if (v !== v) nanPixels++;
       }
     }
-    counts = c;
   }
-  return { ...info, counts, pixels, nanPixels };
+  return { ...info, counts: new Uint32Array(c0.buffer), pixels, nanPixels };
 }
