@@ -36,7 +36,7 @@ export interface ScanResult {
   sem: LabelledFile[];
   sims: LabelledFile[];
   /** Files the analysis also reads (sidecars, .ibd, total-ion images). */
-  auxiliary: Array<{ rel: string; role: InputFile['role'] }>;
+  auxiliary: Array<{ rel: string; role: InputFile['role']; owner: string | null }>;
   tables: string[];
   cycling: Array<{ rel: string; electrode: FileLabel['electrode'] | null; binderWtPct: number | null; source: string | null }>;
   unlabelled: Array<{ file: string; reason: string }>;
@@ -131,7 +131,10 @@ function sidecarsOf(all: string[]): Map<string, string> {
   for (const f of all) {
     const ext = extname(f).toLowerCase();
     if (!SIDECAR_EXTS.has(ext)) continue;
-    const owner = stems.get(f.slice(0, -ext.length).toLowerCase());
+    // "x.txt" for "x.tif"; also "x-tif.hdr" (Tescan) and "x.tif.hdr".
+    const stem = f.slice(0, -ext.length).toLowerCase();
+    const dashed = /^(.*)-(tiff?|png|jpe?g|bmp)$/.exec(stem);
+    const owner = stems.get(stem) ?? (dashed ? all.find((a) => a.toLowerCase() === `${dashed[1]}.${dashed[2]}`) : undefined) ?? all.find((a) => a.toLowerCase() === stem && IMAGE_EXTS.has(extname(a).toLowerCase()));
     if (owner && owner !== f) side.set(f, owner);
   }
   return side;
@@ -174,9 +177,9 @@ export function labelWithStudy(all: string[], study: StudyConfig): ScanResult {
       addLabelled(res, f, g, all);
     }
   }
-  for (const [f, owner] of side) if (claimed.has(owner)) res.auxiliary.push({ rel: f, role: 'sidecar' });
+  for (const [f, owner] of side) if (claimed.has(owner)) res.auxiliary.push({ rel: f, role: 'sidecar', owner });
   const totals = new Set(res.sims.map((s) => s.total).filter((x): x is string => x !== null));
-  for (const t of totals) res.auxiliary.push({ rel: t, role: 'sims-total' });
+  for (const t of totals) res.auxiliary.push({ rel: t, role: 'sims-total', owner: null });
   for (const f of all) {
     if (claimed.has(f) || side.has(f) || ecFiles.has(f) || totals.has(f)) continue;
     if (study.source && basename(f) === basename(study.source) && !f.includes('/')) continue;
@@ -259,8 +262,8 @@ export function labelWithoutStudy(all: string[], pattern: PathPattern | null): S
     (kind === 'sem' ? res.sem : res.sims).push(lf);
   }
   const claimed = new Set([...res.sem, ...res.sims].map((x) => x.rel));
-  for (const [f, owner] of side) if (claimed.has(owner)) res.auxiliary.push({ rel: f, role: 'sidecar' });
+  for (const [f, owner] of side) if (claimed.has(owner)) res.auxiliary.push({ rel: f, role: 'sidecar', owner });
   const totals = new Set(res.sims.map((s) => s.total).filter((x): x is string => x !== null));
-  for (const t of totals) res.auxiliary.push({ rel: t, role: 'sims-total' });
+  for (const t of totals) res.auxiliary.push({ rel: t, role: 'sims-total', owner: null });
   return res;
 }

@@ -192,7 +192,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     // --- analysis tasks
     const files: LabelledFile[] = [...scan.sem, ...scan.sims];
     const sidecarsOf = (rel: string): string[] =>
-      scan.auxiliary.filter((a) => a.role === 'sidecar' && a.rel.replace(/\.[^.]+$/, '') === rel.replace(/\.[^.]+$/, '')).map((a) => hashes.get(a.rel) ?? '');
+      scan.auxiliary.filter((a) => a.role === 'sidecar' && a.owner === rel).map((a) => hashes.get(a.rel) ?? '');
     const keyOf = (f: LabelledFile): string =>
       createHash('sha256')
         .update(
@@ -268,6 +268,9 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
           minThreads: 1,
           maxThreads: Math.min(jobs, tasks.length),
           idleTimeout: 1000,
+          // geotiff pulls in web-worker, whose module code destructures worker_threads.workerData
+          // in any non-main thread; an empty object makes it behave as on the main thread.
+          workerData: {},
         });
         try {
           await Promise.all(
@@ -312,6 +315,8 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
         for (const w of row.warnings) warnings.push(`${rel}: ${w}`);
       }
     });
+
+    if (!options.noWrite && !options.analyzers && overlays) await renderHeatmaps(sims, root, tmp, warnings);
 
     // --- electrochemistry
     progress({ type: 'stage', stage: 'electrochemistry', message: 'reading electrochemistry' });
@@ -415,6 +420,37 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
   } catch (e) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * SIMS heat maps with one colour scale per electrode (renderSimsHeatmaps). The
+ * rasters do not cross the worker boundary, so the (small) maps are read again
+ * here. A failure costs the pictures only, with a warning.
+ */
+async function renderHeatmaps(maps: SimsMap[], root: string, tmp: string, warnings: string[]): Promise<void> {
+  const ok = maps.filter((m) => m.status === 'ok');
+  if (ok.length === 0) return;
+  try {
+    const mod = (await import('../sims/index.js')) as Record<string, unknown>;
+    const analyze = mod.analyzeSimsMap as ((f: string, o: Record<string, unknown>) => Promise<unknown>) | undefined;
+    const render = mod.renderSimsHeatmaps as ((m: unknown[], o: { out: string }) => Promise<{ files: string[] }>) | undefined;
+    if (typeof analyze !== 'function' || typeof render !== 'function') return;
+    for (const electrode of [...new Set(ok.map((m) => m.label.electrode))]) {
+      const mine = ok.filter((m) => m.label.electrode === electrode);
+      const results: unknown[] = [];
+      for (const m of mine) {
+        results.push(await analyze(join(root, m.file), { ...m.options, ...(m.totalFile ? { total: join(root, m.totalFile) } : {}) }));
+      }
+      const toInput = mod.heatmapInputFromResult as ((r: unknown) => unknown) | undefined;
+      const inputs = typeof toInput === 'function' ? results.map((r) => toInput(r)) : results;
+      const out = await render(inputs, { out: join(tmp, 'heatmaps', `${electrode}-li.png`) });
+      out.files.forEach((f, i) => {
+        if (mine[i]) mine[i]!.heatmap = relative(tmp, f).split(sep).join('/');
+      });
+    }
+  } catch (e) {
+    warnings.push(`TOF-SIMS heat maps not rendered: ${(e as Error).message}`);
   }
 }
 

@@ -69,19 +69,27 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
 
   H.push('<h2 id="summary">Summary per electrode and binder content</h2>', '<p class="muted">Mean ± standard deviation (n); intervals in brackets are 95 %.</p>');
   const cols = summaryColumns(r);
-  const shown = cols.filter((c) => c.header !== '');
-  H.push('<table id="summary-table"><thead><tr>', ...shown.map((c) => `<th>${esc(c.header)}</th>`), '</tr></thead><tbody>');
-  for (const s of r.summary) {
-    const best = r.recommendations.find((x) => x.electrode === s.electrode)?.bestBinderWtPct === s.binderWtPct;
-    H.push(`<tr data-electrode="${esc(s.electrode)}" data-binder="${s.binderWtPct}"${best ? ' class="best"' : ''}>`);
-    for (const c of shown) {
-      const v = c.value(s);
-      const isNum = typeof v === 'number';
-      H.push(`<td data-key="${esc(c.key)}"${isNum ? ` data-value="${v}" class="num"` : ''}>${esc(c.text(s))}</td>`);
+  const table = (id: string, shown: typeof cols): void => {
+    H.push(`<table id="${id}"><thead><tr>`, ...shown.map((c) => `<th>${esc(c.header)}</th>`), '</tr></thead><tbody>');
+    for (const s of r.summary) {
+      const best = r.recommendations.find((x) => x.electrode === s.electrode)?.bestBinderWtPct === s.binderWtPct;
+      H.push(`<tr data-electrode="${esc(s.electrode)}" data-binder="${s.binderWtPct}"${best ? ' class="best"' : ''}>`);
+      for (const c of shown) {
+        const v = c.value(s);
+        const isNum = typeof v === 'number';
+        H.push(`<td data-key="${esc(c.key)}"${isNum ? ` data-value="${v}" class="num"` : ''}>${esc(c.text(s))}</td>`);
+      }
+      H.push('</tr>');
     }
-    H.push('</tr>');
+    H.push('</tbody></table>');
+  };
+  table('summary-table', cols.filter((c) => c.main && c.header !== ''));
+  const details = cols.filter((c) => !c.main && c.header !== '');
+  if (details.length) {
+    H.push('<h3>Electrochemistry details</h3>');
+    table('electrochem-table', [...cols.filter((c) => c.key === 'electrode' || c.key === 'binder'), ...details]);
   }
-  H.push('</tbody></table>', '<p class="muted">All columns, with sd, n and interval bounds separately: <a href="summary.csv">summary.csv</a>; per image: <a href="porosity.csv">porosity.csv</a>, per map: <a href="sims.csv">sims.csv</a>; everything: <a href="report.json">report.json</a>.</p>');
+  H.push( '<p class="muted">All columns, with sd, n and interval bounds separately: <a href="summary.csv">summary.csv</a>; per image: <a href="porosity.csv">porosity.csv</a>, per map: <a href="sims.csv">sims.csv</a>; everything: <a href="report.json">report.json</a>.</p>');
 
   if (plots.length) {
     H.push('<h2 id="plots">Plots</h2><div class="figs">');

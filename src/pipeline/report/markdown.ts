@@ -31,10 +31,18 @@ export function renderMarkdown(r: StudyResult, plots: Plot[]): string {
   }
   L.push('## Summary per electrode and binder content', '');
   L.push('Mean ± standard deviation (n); intervals are 95 %.', '');
-  const cols = summaryColumns(r).filter((c) => c.header !== '');
-  L.push(`| ${cols.map((c) => esc(c.header)).join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
-  for (const s of r.summary) L.push(`| ${cols.map((c) => esc(c.text(s))).join(' | ')} |`);
-  L.push('');
+  const all = summaryColumns(r);
+  const table = (cols: typeof all): void => {
+    L.push(`| ${cols.map((c) => esc(c.header)).join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
+    for (const s of r.summary) L.push(`| ${cols.map((c) => esc(c.text(s))).join(' | ')} |`);
+    L.push('');
+  };
+  table(all.filter((c) => c.main && c.header !== ''));
+  const details = all.filter((c) => !c.main && c.header !== '');
+  if (details.length) {
+    L.push('### Electrochemistry details', '');
+    table([...all.filter((c) => c.key === 'electrode' || c.key === 'binder'), ...details]);
+  }
   if (r.correlations.length) {
     L.push('## Relations across binder contents', '', 'Spearman rank correlation with the number of binder contents n; with n this small read the plain numbers too.', '');
     for (const c of r.correlations) {

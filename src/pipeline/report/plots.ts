@@ -35,11 +35,20 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-const binderAxis = { field: 'binder', type: 'quantitative' as const, title: 'NBR binder content (wt %)', scale: { zero: false, padding: 12 } };
+let binderAxis: Record<string, unknown> = {};
+const ELECTRODE_ORDER = ['cathode', 'anode', 'full-cell'];
 
 /** Build the Vega-Lite specs for a result (pure; exported for tests). */
 export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
   const out: Array<Omit<Plot, 'svg'>> = [];
+  const binders = [...new Set(r.summary.map((s) => s.binderWtPct))].sort((a, b) => a - b);
+  binderAxis = {
+    field: 'binder',
+    type: 'quantitative',
+    title: 'NBR binder content (wt %)',
+    scale: { zero: false, padding: 12 },
+    axis: { values: binders, format: '.1f' },
+  };
 
   // 1. Porosity before / after cycling vs binder content, mean with 95 % t interval, individual images as dots.
   const por = r.summary.flatMap((s) =>
@@ -60,23 +69,27 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     .filter((s) => s.status === 'ok' && s.porosityPercent !== null)
     .map((s) => ({ electrode: s.label.electrode, binder: s.label.binderWtPct, state: s.label.state === 'cycled' ? `cycled${s.label.cycles ? ` (${s.label.cycles} cycles)` : ''}` : 'pristine', porosity: s.porosityPercent }));
   if (por.length) {
+    // One dataset (means and images tagged by `kind`), filtered per layer: layers with their own
+    // data inside a facet would not be split by electrode.
+    const values = [...por.map((p) => ({ ...p, kind: 'mean' })), ...porImages.map((p) => ({ ...p, kind: 'image' }))];
+    const onlyMeans = [{ filter: "datum.kind === 'mean'" }];
     out.push({
       name: 'porosity-vs-binder.svg',
       title: 'Porosity before and after cycling vs binder content',
       caption: 'Mean porosity per binder content and state; bars are 95 % Student-t intervals over images (none when n = 1); small dots are the individual images.',
       spec: {
         ...base,
-        datasets: { means: por, images: porImages },
-        data: { name: 'means' },
-        facet: { column: { field: 'electrode', type: 'nominal', title: null } },
+        data: { values },
+        facet: { column: { field: 'electrode', type: 'nominal', title: null, sort: ELECTRODE_ORDER } },
         resolve: { scale: { y: 'independent' } },
         spec: {
           width: 300,
           height: 230,
           layer: [
-            { mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', type: 'quantitative', title: 'Porosity (%)' }, color: { field: 'state', type: 'nominal', title: 'State' } } },
-            { mark: { type: 'errorbar', ticks: true }, encoding: { x: binderAxis, y: { field: 'lo', type: 'quantitative', title: 'Porosity (%)' }, y2: { field: 'hi' }, color: { field: 'state', type: 'nominal' } } },
+            { transform: onlyMeans, mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', type: 'quantitative', title: 'Porosity (%)' }, color: { field: 'state', type: 'nominal', title: 'State' } } },
+            { transform: onlyMeans, mark: { type: 'errorbar', ticks: true }, encoding: { x: binderAxis, y: { field: 'lo', type: 'quantitative', title: 'Porosity (%)' }, y2: { field: 'hi' }, color: { field: 'state', type: 'nominal' } } },
             {
+              transform: onlyMeans,
               mark: { type: 'point', filled: true, size: 70 },
               encoding: {
                 x: binderAxis,
@@ -85,7 +98,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
                 tooltip: [{ field: 'binder' }, { field: 'state' }, { field: 'mean', format: '.2f' }, { field: 'n' }],
               },
             },
-            { data: { name: 'images' }, mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', type: 'quantitative' }, color: { field: 'state', type: 'nominal' } } },
+            { transform: [{ filter: "datum.kind === 'image'" }], mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', type: 'quantitative' }, color: { field: 'state', type: 'nominal' } } },
           ],
         },
       } as unknown as TopLevelSpec,
@@ -140,12 +153,12 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
       spec: {
         ...base,
         data: { values: ec },
-        facet: { column: { field: 'electrode', type: 'nominal', title: null } },
+        facet: { column: { field: 'electrode', type: 'nominal', title: null, sort: ELECTRODE_ORDER } },
         spec: {
           width: 300,
           height: 230,
           layer: [
-            { mark: { type: 'errorbar', ticks: true }, encoding: { x: binderAxis, y: { field: 'lo', type: 'quantitative', title: 'Value (%)', scale: { zero: false } }, y2: { field: 'hi' }, color: { field: 'metric', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical' } } } },
+            { mark: { type: 'errorbar', ticks: true }, encoding: { x: binderAxis, y: { field: 'lo', type: 'quantitative', title: 'Value (%)', scale: { zero: false } }, y2: { field: 'hi' }, color: { field: 'metric', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 } } } },
             { mark: { type: 'line', point: { filled: true, size: 60 } }, encoding: { x: binderAxis, y: { field: 'value', type: 'quantitative' }, color: { field: 'metric', type: 'nominal' } } },
           ],
         },
@@ -166,7 +179,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
       spec: {
         ...base,
         data: { values: curve },
-        facet: { column: { field: 'electrode', type: 'nominal', title: null } },
+        facet: { column: { field: 'electrode', type: 'nominal', title: null, sort: ELECTRODE_ORDER } },
         resolve: { scale: { y: 'independent' } },
         spec: {
           width: 300,
@@ -196,7 +209,8 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
         ...base,
         data: { values: pores },
         transform: [{ density: 'ecd', groupby: ['group', 'binder'], extent: [0, Math.max(...pores.map((p) => p.ecd))] }],
-        facet: { facet: { field: 'group', type: 'nominal', title: null }, columns: 2 },
+        facet: { field: 'group', type: 'nominal', title: null },
+        columns: 2,
         resolve: { scale: { y: 'independent' } },
         spec: {
           width: 280,
@@ -218,6 +232,12 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
 export async function renderPlots(r: StudyResult): Promise<Plot[]> {
   const specs = plotSpecs(r);
   const out: Plot[] = [];
-  for (const s of specs) out.push({ ...s, svg: await renderSvg(s.spec) });
+  for (const s of specs) {
+    try {
+      out.push({ ...s, svg: await renderSvg(s.spec) });
+    } catch (e) {
+      r.warnings.push(`plot "${s.title}" could not be rendered: ${(e as Error).message}`);
+    }
+  }
   return out;
 }

@@ -12,7 +12,8 @@ export type Cell = number | string | null;
 
 export function fmt(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  if (x !== 0 && (Math.abs(x) < 10 ** -digits || Math.abs(x) >= 1e6)) return x.toExponential(2);
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e6)) return x.toExponential(2);
+  if (x !== 0 && Math.abs(x) < 10 ** -digits * 10) return String(Number(x.toPrecision(2)));
   return x.toFixed(digits);
 }
 
@@ -34,6 +35,8 @@ export interface SummaryColumn {
   key: string;
   csv: string;
   header: string;
+  /** Shown in the main summary table (false: the electrochemistry details table). */
+  main: boolean;
   value: (s: BinderSummary) => Cell;
   text: (s: BinderSummary) => string;
 }
@@ -41,32 +44,34 @@ export interface SummaryColumn {
 /** Columns of the per-binder summary (which electrochem metrics appear depends on the data). */
 export function summaryColumns(r: StudyResult): SummaryColumn[] {
   const cols: SummaryColumn[] = [
-    { key: 'electrode', csv: 'electrode', header: 'Electrode', value: (s) => s.electrode, text: (s) => s.electrode },
-    { key: 'binder', csv: 'binder (wt %)', header: 'NBR (wt %)', value: (s) => s.binderWtPct, text: (s) => formatBinder(s.binderWtPct) },
+    { main: true, key: 'electrode', csv: 'electrode', header: 'Electrode', value: (s) => s.electrode, text: (s) => s.electrode },
+    { main: true, key: 'binder', csv: 'binder (wt %)', header: 'NBR (wt %)', value: (s) => s.binderWtPct, text: (s) => formatBinder(s.binderWtPct) },
   ];
   const statCols = (key: string, label: string, unit: string, get: (s: BinderSummary) => Stat | null | undefined, digits = 2): void => {
-    cols.push({ key: `${key}_mean`, csv: `${key}_mean (${unit})`, header: `${label}`, value: (s) => get(s)?.mean ?? null, text: (s) => fmtStat(get(s), digits) });
-    cols.push({ key: `${key}_sd`, csv: `${key}_sd (${unit})`, header: '', value: (s) => get(s)?.sd ?? null, text: () => '' });
-    cols.push({ key: `${key}_n`, csv: `${key}_n`, header: '', value: (s) => get(s)?.n ?? null, text: () => '' });
-    cols.push({ key: `${key}_ci95_low`, csv: `${key}_ci95_low (${unit})`, header: '', value: (s) => get(s)?.ci95?.low ?? null, text: () => '' });
-    cols.push({ key: `${key}_ci95_high`, csv: `${key}_ci95_high (${unit})`, header: '', value: (s) => get(s)?.ci95?.high ?? null, text: () => '' });
+    cols.push({ main: true, key: `${key}_mean`, csv: `${key}_mean (${unit})`, header: `${label}`, value: (s) => get(s)?.mean ?? null, text: (s) => fmtStat(get(s), digits) });
+    cols.push({ main: true, key: `${key}_sd`, csv: `${key}_sd (${unit})`, header: '', value: (s) => get(s)?.sd ?? null, text: () => '' });
+    cols.push({ main: true, key: `${key}_n`, csv: `${key}_n`, header: '', value: (s) => get(s)?.n ?? null, text: () => '' });
+    cols.push({ main: true, key: `${key}_ci95_low`, csv: `${key}_ci95_low (${unit})`, header: '', value: (s) => get(s)?.ci95?.low ?? null, text: () => '' });
+    cols.push({ main: true, key: `${key}_ci95_high`, csv: `${key}_ci95_high (${unit})`, header: '', value: (s) => get(s)?.ci95?.high ?? null, text: () => '' });
   };
   if (r.summary.some((s) => s.sem.pristine)) statCols('pristine_porosity', 'Porosity, pristine', '%', (s) => s.sem.pristine?.porosity);
   if (r.summary.some((s) => s.sem.cycled)) statCols('cycled_porosity', 'Porosity, cycled', '%', (s) => s.sem.cycled?.porosity);
   if (r.summary.some((s) => s.sem.increase)) {
     cols.push({
+      main: true,
       key: 'porosity_increase',
       csv: 'porosity_increase (pp)',
       header: 'Increase (pp) [95 % CI, Welch]',
       value: (s) => s.sem.increase?.value ?? null,
       text: (s) => (s.sem.increase ? `${fmt(s.sem.increase.value)} ${fmtCi(s.sem.increase.ci95)}` : '–'),
     });
-    cols.push({ key: 'porosity_increase_ci95_low', csv: 'porosity_increase_ci95_low (pp)', header: '', value: (s) => s.sem.increase?.ci95?.low ?? null, text: () => '' });
-    cols.push({ key: 'porosity_increase_ci95_high', csv: 'porosity_increase_ci95_high (pp)', header: '', value: (s) => s.sem.increase?.ci95?.high ?? null, text: () => '' });
+    cols.push({ main: true, key: 'porosity_increase_ci95_low', csv: 'porosity_increase_ci95_low (pp)', header: '', value: (s) => s.sem.increase?.ci95?.low ?? null, text: () => '' });
+    cols.push({ main: true, key: 'porosity_increase_ci95_high', csv: 'porosity_increase_ci95_high (pp)', header: '', value: (s) => s.sem.increase?.ci95?.high ?? null, text: () => '' });
   }
   if (r.summary.some((s) => s.sem.cycled?.poreD50.mean != null)) {
     const unit = r.summary.find((s) => s.sem.cycled?.poreD50.mean != null)!.sem.cycled!.poreD50.unit;
     cols.push({
+      main: true,
       key: 'cycled_pore_d50',
       csv: `cycled_pore_d50_mean (${unit})`,
       header: `Pore D50, cycled (${unit})`,
@@ -77,16 +82,17 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   if (r.summary.some((s) => s.sims)) {
     statCols('li_mean_counts', 'Li⁺ mean counts / pixel', 'counts per pixel', (s) => s.sims?.meanCounts, 2);
     cols.push({
+      main: true,
       key: 'li_relative',
       csv: 'li_relative (1)',
       header: 'Li⁺ relative to reference [95 % CI]',
       value: (s) => s.sims?.relative?.value ?? null,
       text: (s) => (s.sims?.relative ? `${fmt(s.sims.relative.value, 3)} ${fmtCi(s.sims.relative.ci95, 3)}` : '–'),
     });
-    cols.push({ key: 'li_relative_ci95_low', csv: 'li_relative_ci95_low (1)', header: '', value: (s) => s.sims?.relative?.ci95?.[0] ?? null, text: () => '' });
-    cols.push({ key: 'li_relative_ci95_high', csv: 'li_relative_ci95_high (1)', header: '', value: (s) => s.sims?.relative?.ci95?.[1] ?? null, text: () => '' });
+    cols.push({ main: true, key: 'li_relative_ci95_low', csv: 'li_relative_ci95_low (1)', header: '', value: (s) => s.sims?.relative?.ci95?.[0] ?? null, text: () => '' });
+    cols.push({ main: true, key: 'li_relative_ci95_high', csv: 'li_relative_ci95_high (1)', header: '', value: (s) => s.sims?.relative?.ci95?.[1] ?? null, text: () => '' });
     if (r.summary.some((s) => s.sims?.ticRatio.mean != null)) {
-      cols.push({ key: 'li_tic_ratio', csv: 'li_tic_ratio_mean (1)', header: 'Li⁺ / total ions', value: (s) => s.sims?.ticRatio.mean ?? null, text: (s) => fmt(s.sims?.ticRatio.mean ?? null, 4) });
+      cols.push({ main: true, key: 'li_tic_ratio', csv: 'li_tic_ratio_mean (1)', header: 'Li⁺ / total ions', value: (s) => s.sims?.ticRatio.mean ?? null, text: (s) => fmt(s.sims?.ticRatio.mean ?? null, 4) });
     }
   }
   // Electrochemistry: every metric key present, in a stable order.
@@ -98,11 +104,20 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   const metricKeys = new Map<string, { label: string; unit: string }>();
   for (const s of r.summary) for (const [k, m] of Object.entries(s.electrochem?.metrics ?? {})) if (!metricKeys.has(k)) metricKeys.set(k, { label: m.label, unit: m.unit });
   const keys = [...metricKeys.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b, 'en', { numeric: true }));
+  const mainKeys = new Set([
+    'precond_capacity',
+    metricInfo.retention(r.run.rule.retentionCycle).key,
+    metricInfo.rateCapability(r.run.rule.highRate, r.run.rule.lowRate).key,
+    metricInfo.capacityAt(r.run.rule.highRate).key,
+    'dcir',
+    'relative_active_surface_area',
+  ]);
   for (const k of keys) {
     const { label, unit } = metricKeys.get(k)!;
     const digits = unit === 'S cm⁻¹' ? 6 : unit === '1' ? 2 : 1;
     const u = unit === '1' ? '' : unit === '%' ? ' %' : ` ${unit}`;
     cols.push({
+      main: mainKeys.has(k),
       key: k,
       csv: `${k} (${unit})`,
       header: `${label} (${unit})`,
@@ -113,12 +128,13 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
         return `${fmt(m.value, digits)}${m.sd !== null ? ` ± ${fmt(m.sd, digits)}` : ''}${u}${m.n > 1 ? ` (n = ${m.n})` : ''}`;
       },
     });
-    cols.push({ key: `${k}_sd`, csv: `${k}_sd (${unit})`, header: '', value: (s) => s.electrochem?.metrics[k]?.sd ?? null, text: () => '' });
-    cols.push({ key: `${k}_n`, csv: `${k}_n`, header: '', value: (s) => s.electrochem?.metrics[k]?.n ?? null, text: () => '' });
-    cols.push({ key: `${k}_source`, csv: `${k}_source`, header: '', value: (s) => s.electrochem?.metrics[k]?.source ?? null, text: () => '' });
+    cols.push({ main: true, key: `${k}_sd`, csv: `${k}_sd (${unit})`, header: '', value: (s) => s.electrochem?.metrics[k]?.sd ?? null, text: () => '' });
+    cols.push({ main: true, key: `${k}_n`, csv: `${k}_n`, header: '', value: (s) => s.electrochem?.metrics[k]?.n ?? null, text: () => '' });
+    cols.push({ main: true, key: `${k}_source`, csv: `${k}_source`, header: '', value: (s) => s.electrochem?.metrics[k]?.source ?? null, text: () => '' });
   }
   if (r.summary.some((s) => s.electrochem && rateCapabilityOf(s.electrochem.metrics, r.run.rule)) && !keys.includes(metricInfo.rateCapability(r.run.rule.highRate, r.run.rule.lowRate).key)) {
     cols.push({
+      main: true,
       key: 'rate_capability_rule',
       csv: `rate_capability_${r.run.rule.highRate}C_${r.run.rule.lowRate}C (%)`,
       header: `Rate capability ${r.run.rule.highRate} C / ${r.run.rule.lowRate} C (%)`,
@@ -127,6 +143,7 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
     });
   }
   cols.push({
+    main: true,
     key: 'recommended',
     csv: 'recommended',
     header: 'Recommended',

@@ -17,7 +17,9 @@ import { renderHtml, type Thumb } from './html.js';
 
 function csv(rows: Array<Record<string, Cell>>, header?: string[]): string {
   const cols = header ?? (rows[0] ? Object.keys(rows[0]) : []);
-  return stringify(rows.map((r) => cols.map((c) => r[c] ?? '')), { header: true, columns: cols, bom: false });
+  // Numbers keep 10 significant digits: full precision for any measurement, without binary noise like 0.30000000000000004.
+  const cell = (v: Cell | undefined): string | number => (typeof v === 'number' ? Number(v.toPrecision(10)) : v ?? '');
+  return stringify(rows.map((r) => cols.map((c) => cell(r[c]))), { header: true, columns: cols, bom: false });
 }
 
 export function summaryCsv(r: StudyResult): string {
