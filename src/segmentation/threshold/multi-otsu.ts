@@ -24,7 +24,12 @@
  *
  * Cost: O(bins^(classes−1)) — fine for 256 bins and 3 classes; bins ≤ 4096 accepted for 3 classes.
  */
+import { VoidscopeError } from '../../errors.js';
+
 const f = Math.fround;
+
+/** Largest occupied histogram span MultiOtsu accepts (its LUT holds bins·(bins+1)/2 floats). */
+export const MULTI_OTSU_MAX_BINS = 4096;
 
 export interface MultiOtsuDetail {
   /** Threshold bin indices into the given histogram, ascending, length classes − 1. */
@@ -58,11 +63,14 @@ export function multiOtsuDetail(histogram: ArrayLike<number>, classes = 3): Mult
     return { thresholds: t, degenerate: nz.length < classes };
   }
   const nb = end - start + 1;
+  if (nb > MULTI_OTSU_MAX_BINS) {
+    throw new VoidscopeError('EOPTION', `MultiOtsu needs a look-up table of bins²/2 entries; use at most ${MULTI_OTSU_MAX_BINS} occupied bins (got ${nb})`);
+  }
   let total = 0;
   for (let i = start; i <= end; i++) total += histogram[i]!;
   const prob = new Float32Array(nb);
   for (let i = 0; i < nb; i++) prob[i] = histogram[start + i]! / total; // float64 division, cast to float32
-  const idx = tc === 2 && nb <= 4096 ? search2(prob) : searchGeneric(prob, tc);
+  const idx = tc === 2 ? search2(prob) : searchGeneric(prob, tc);
   return { thresholds: idx.map((i) => i + start), degenerate: false };
 }
 
