@@ -11,7 +11,7 @@
  * where `[PrivateFei] DatabarHeight` is 0 or empty (fei-sem-rbc.tif); a disagreeing
  * DatabarHeight is reported as a warning.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ImageDims, VendorReading } from './types.js';
 import { emptyReading } from './types.js';
 import { flattenIni, isoDate, parseClock, parseIni, parseNumber, relDiff, sig, truncate } from './text.js';
@@ -42,7 +42,10 @@ export function parseFeiMetadata(
   // --- XML (tag 34683) -----------------------------------------------------------------
   let xmlPixel: { x: number; y: number | null } | null = null;
   let xmlObj: Record<string, unknown> | null = null;
-  if (xml34683 !== null) {
+  const valid = xml34683 !== null ? XMLValidator.validate(xml34683) : true;
+  if (valid !== true) {
+    r.warnings.push(`FEI tag 34683: malformed XML (${valid.err.msg}, line ${valid.err.line}), skipped`);
+  } else if (xml34683 !== null) {
     try {
       xmlObj = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false }).parse(
         xml34683,

@@ -3,7 +3,7 @@
  * the pixel steps in µm along the image x and y axes (Vy is negative: y runs down), so the
  * pixel size is |U| along x and |V| along y. `<FOV_X units="um">` / `<Width>` is a cross-check.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ImageDims, VendorReading } from './types.js';
 import { emptyReading } from './types.js';
 import { dig } from './fei.js';
@@ -13,6 +13,11 @@ import { flattenXml } from './xml.js';
 export function parseFibicsMetadata(xml: string, dims: ImageDims, label = 'Fibics tag 51023'): VendorReading {
   const r = emptyReading('Fibics');
   let o: Record<string, unknown>;
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    r.warnings.push(`${label}: malformed XML (${valid.err.msg}, line ${valid.err.line}), skipped`);
+    return r;
+  }
   try {
     o = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false }).parse(xml) as Record<
       string,
