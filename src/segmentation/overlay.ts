@@ -11,7 +11,8 @@
  * outside the analysed region).
  */
 import type { Raster } from '../raster/types.js';
-import { blendPixel, drawScaleBar, drawText, encodeGreyPng, encodePng, fillRect, greyToRgba, strokeRect, textHeight, textWidth } from '../render/index.js';
+import sharp from 'sharp';
+import { blendPixel, drawScaleBar, drawText, encodePng, fillRect, greyToRgba, strokeRect, textHeight, textWidth } from '../render/index.js';
 import type { RgbaImage, Rgba } from '../render/index.js';
 import type { PorosityDetail } from './porosity.js';
 
@@ -75,5 +76,7 @@ export async function voidMaskPng(width: number, height: number, voids: Uint8Arr
   const out = new Uint8Array(width * height);
   const n = Math.min(voids.length, out.length);
   for (let i = 0; i < n; i++) out[i] = voids[i] ? 255 : 0;
-  return encodeGreyPng(out, width, height);
+  // sharp directly (not render's encodeGreyPng, which currently writes an sRGB PNG): a true
+  // one-channel grey PNG so the mask opens as 8-bit grey in ImageJ.
+  return sharp(out, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
 }
