@@ -387,7 +387,8 @@ export async function readEcTable(
           const v = parseNumber(cell);
           if (v === null) break;
           if (Number.isNaN(v)) throw new VoidscopeError('EPARSE', `${where(i)}: "${cell}" is not a number`, { file: shown });
-          const value = v * role.factor;
+          // Divide by 1000 rather than multiply by 0.001, so 0.9 mS/cm gives exactly 0.0009.
+          const value = role.factor < 1 ? v / Math.round(1 / role.factor) : v * role.factor;
           const m = (row.metrics[role.info.key] ??= { value: NaN, unit: role.info.unit });
           if (role.sdOf) m.sd = value;
           else m.value = value;

@@ -41,7 +41,7 @@ export function parseElectrode(word: string): Electrode | undefined {
 export function parseBinder(token: string, bare = false): number | undefined {
   const t = token.trim().replace(/(\d),(\d)/g, '$1.$2');
   const res = [
-    /(?:^|[^a-z])(?:nbr|binder)[ _-]?(\d+(?:\.\d+)?)(?:[ _-]?wt)?(?:[ _-]?%|pct)?(?![\d.])/i,
+    /(?:^|[^a-z])(?:nbr|binder)[ _-]?(\d+(?:\.\d+)?)(?:[ _-]?wt)?(?:[ _-]?%|pct)?(?!\d|\.\d)/i,
     /(?:^|[^\d.])(\d+(?:\.\d+)?)[ _-]?wt[ _-]?(?:%|pct|percent)?(?![a-z\d])/i,
     /(?:^|[^\d.])(\d+(?:\.\d+)?)[ _-]?(?:%|pct)[ _-]?nbr/i,
   ];

@@ -1,0 +1,169 @@
+/** Labelling from names and patterns; study-file parsing and validation errors. */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { labelFromNames, compilePattern, parseBinder, parseState } from '../../src/pipeline/labels.js';
+import { parseStudy, DEFAULT_RULE } from '../../src/pipeline/study.js';
+import { labelWithStudy, labelWithoutStudy, isTotalIonName, pairTotal } from '../../src/pipeline/inputs.js';
+import { VoidscopeError } from '../../src/errors.js';
+
+test('binder contents from names', () => {
+  assert.equal(parseBinder('NBR1.5'), 1.5);
+  assert.equal(parseBinder('nbr_2'), 2);
+  assert.equal(parseBinder('1.5wt%'), 1.5);
+  assert.equal(parseBinder('sample_0,5wt'), 0.5);
+  assert.equal(parseBinder('2.5 wt %'), 2.5);
+  assert.equal(parseBinder('1.0%NBR'), 1.0);
+  assert.equal(parseBinder('cycled150'), undefined);
+  assert.equal(parseBinder('2.0', true), 2);
+  assert.equal(parseBinder('2.0'), undefined);
+});
+
+test('states from names', () => {
+  assert.deepEqual(parseState('pristine'), { state: 'pristine', cycles: null });
+  assert.deepEqual(parseState('cycled150'), { state: 'cycled', cycles: 150 });
+  assert.deepEqual(parseState('150cycles'), { state: 'cycled', cycles: 150 });
+  assert.deepEqual(parseState('cycled'), { state: 'cycled', cycles: null });
+  assert.equal(parseState('foo'), undefined);
+});
+
+test('labels from the names in a path (the default labeller)', () => {
+  assert.deepEqual(labelFromNames('sem/cathode/NBR1.5/cycled150/img_1.tif'), {
+    kind: 'sem',
+    electrode: 'cathode',
+    binderWtPct: 1.5,
+    state: 'cycled',
+    cycles: 150,
+  });
+  assert.deepEqual(labelFromNames('Si-C/2.5wt%/pristine/a.tif'), { electrode: 'anode', binderWtPct: 2.5, state: 'pristine', cycles: null });
+  // A cell file name: the electrode and binder, no state.
+  assert.deepEqual(labelFromNames('electrochem/cycling/cathode_NBR0.5_cell2.csv'), { electrode: 'cathode', binderWtPct: 0.5 });
+});
+
+test('--pattern "{electrode}/{binder}wt/{state}/*"', () => {
+  const p = compilePattern('{electrode}/{binder}wt/{state}/*');
+  assert.deepEqual(p.match('images/anode/1.5wt/cycled150/x.tif'), { electrode: 'anode', binderWtPct: 1.5, state: 'cycled', cycles: 150 });
+  assert.deepEqual(p.match('cathode/0,5wt/pristine/y.png'), { electrode: 'cathode', binderWtPct: 0.5, state: 'pristine', cycles: null });
+  assert.equal(p.match('cathode/NBR0.5/pristine/y.png'), null);
+  assert.throws(() => compilePattern('{electrode}/{bnder}/*'), (e: unknown) => e instanceof VoidscopeError && e.code === 'EOPTION' && /unknown field \{bnder\}/.test(e.message));
+  assert.throws(() => compilePattern('{electrode/*'), /unclosed/);
+});
+
+test('without a study file: labelled, unlabelled and sidecars', () => {
+  const all = [
+    'sem/cathode/NBR1.5/pristine/a.tif',
+    'sem/cathode/NBR1.5/pristine/a.txt',
+    'sem/cathode/NBR1.5/pristine/b.tif',
+    'sem/cathode/NBR1.5/pristine/b-tif.hdr',
+    'sem/cathode/mystery/c.tif',
+    'sims/anode/NBR0.5/m (2) - Li+.txt',
+    'sims/anode/NBR0.5/m (0) - total.txt',
+    'electrochem/table.csv',
+    'electrochem/cycling/cathode_NBR1.5_cell1.csv',
+    'notes.md',
+  ];
+  const r = labelWithoutStudy(all, null);
+  assert.deepEqual(r.sem.map((f) => f.rel), ['sem/cathode/NBR1.5/pristine/a.tif', 'sem/cathode/NBR1.5/pristine/b.tif']);
+  assert.deepEqual(r.unlabelled, [{ file: 'sem/cathode/mystery/c.tif', reason: 'no binder content, state (pristine/cycled) in the path (use a study file or --pattern)' }]);
+  assert.equal(r.sims.length, 1);
+  assert.equal(r.sims[0]!.total, 'sims/anode/NBR0.5/m (0) - total.txt');
+  assert.equal(r.sims[0]!.label.state, 'cycled');
+  assert.deepEqual(r.auxiliary.map((a) => a.rel).sort(), ['sem/cathode/NBR1.5/pristine/a.txt', 'sem/cathode/NBR1.5/pristine/b-tif.hdr', 'sims/anode/NBR0.5/m (0) - total.txt']);
+  assert.deepEqual(r.tables, ['electrochem/table.csv']);
+  assert.deepEqual(r.cycling.map((c) => c.rel), ['electrochem/cycling/cathode_NBR1.5_cell1.csv']);
+  assert.ok(isTotalIonName('x (0) - total.txt'));
+  assert.ok(!isTotalIonName('x (2) - Li+.txt'));
+  assert.equal(pairTotal('d/a (2) - Li+.txt', ['d/a (0) - total.txt', 'd/b (0) - total.txt']), 'd/a (0) - total.txt');
+});
+
+const GOOD = `
+version: 1
+name: test study
+groups:
+  - name: cath
+    kind: sem
+    electrode: cathode
+    files: sem/cathode/**/*.tif
+    options: { method: Otsu }
+  - kind: sims
+    electrode: anode
+    files: [sims/**/*.bif6]
+    cycles: 15
+    reference: 0.5
+electrochemistry:
+  tables: ec/table.csv
+  cycling:
+    - files: ec/cycling/*.csv
+      source: illustrative
+recommendation:
+  margin: 3
+`;
+
+test('a valid study file', () => {
+  const s = parseStudy(GOOD, 'voidscope.yaml');
+  assert.equal(s.name, 'test study');
+  assert.equal(s.groups.length, 2);
+  assert.deepEqual(s.groups[0]!.options, { method: 'Otsu' });
+  assert.equal(s.groups[1]!.state, 'cycled', 'cycles imply cycled');
+  assert.equal(s.groups[1]!.cycles, 15);
+  assert.equal(s.groups[1]!.name, 'SIMS anode');
+  assert.deepEqual(s.electrochemistry.tables, ['ec/table.csv']);
+  assert.equal(s.electrochemistry.cycling[0]!.source, 'illustrative');
+  assert.equal(s.recommendation.marginPp, 3);
+  assert.equal(s.recommendation.retentionCycle, DEFAULT_RULE.retentionCycle);
+  // JSON is read by the same parser.
+  const j = parseStudy(JSON.stringify({ groups: [{ kind: 'sem', files: '*.tif', binder: '1.5 wt %', state: 'pristine' }] }), 'voidscope.json');
+  assert.equal(j.groups[0]!.binderWtPct, 1.5);
+});
+
+function err(text: string): string {
+  try {
+    parseStudy(text, 'study/voidscope.yaml');
+  } catch (e) {
+    assert.ok(e instanceof VoidscopeError);
+    return e.message;
+  }
+  assert.fail('expected an error');
+}
+
+test('validation errors name the file, the key path and the line', () => {
+  assert.equal(
+    err('groups:\n  - kind: sem\n    files: a/*.tif\n  - kind: sem\n    files: b/*.tif\n    binder: lots\n'),
+    'study/voidscope.yaml: groups[1].binder (line 6): expected a binder content in wt % (a number ≥ 0), got "lots"',
+  );
+  assert.match(err('groups:\n  - kind: xrd\n    files: a/*.tif\n'), /^study\/voidscope\.yaml: groups\[0\]\.kind \(line 2\): expected "sem" or "sims", got "xrd"$/);
+  assert.match(err('groups:\n  - kind: sem\n    fils: a/*.tif\n'), /groups\[0\]\.fils \(line 3\): unknown key \(did you mean "files"\?\)/);
+  assert.match(err('groups:\n  - kind: sem\n'), /groups\[0\] \(line 2\): missing key "files"/);
+  assert.match(err('name: x\n'), /groups: expected a list of groups/);
+  assert.match(err('groups:\n  - kind: sem\n    files: a\n    state: pristine\n    cycles: 10\n'), /groups\[0\]\.cycles \(line 5\): a pristine group cannot have a cycle count/);
+  assert.match(err('groups:\n  - kind: sem\n    files: a\nrecommendation:\n  margin: -1\n'), /recommendation\.margin \(line 5\): expected a margin/);
+  assert.match(err('groups:\n  - kind: sem\n    files: a\nrecommendation:\n  highRate: 0.1\n  lowRate: 1\n'), /highRate \(0\.1 C\) must be above lowRate/);
+  assert.match(err('groups: [\n'), /^study\/voidscope\.yaml: line \d+, column \d+: /);
+  // The first group's default name is "SEM group 1", so the second group's explicit name collides with it.
+  assert.match(err('groups:\n  - kind: sem\n    files: a\n  - name: SEM group 1\n    kind: sem\n    files: b\n'), /groups\[1\]\.name \(line 4\): duplicate group name "SEM group 1"/);
+});
+
+test('labelling with a study file: groups, path-derived binder/state, unmatched files', () => {
+  const s = parseStudy(GOOD, 'voidscope.yaml');
+  const all = [
+    'sem/cathode/NBR1.5/pristine/a.tif',
+    'sem/cathode/NBR1.5/cycled150/b.tif',
+    'sem/cathode/odd/c.tif',
+    'sem/anode/NBR1.5/pristine/d.tif',
+    'sims/anode/NBR0.5/m.bif6',
+    'ec/table.csv',
+    'ec/cycling/cathode_NBR1.5_cell1.csv',
+  ];
+  const r = labelWithStudy(all, s);
+  assert.deepEqual(r.sem.map((f) => [f.rel, f.label.binderWtPct, f.label.state, f.label.cycles, f.label.group]), [
+    ['sem/cathode/NBR1.5/pristine/a.tif', 1.5, 'pristine', null, 'cath'],
+    ['sem/cathode/NBR1.5/cycled150/b.tif', 1.5, 'cycled', 150, 'cath'],
+  ]);
+  assert.deepEqual(r.unlabelled, [
+    { file: 'sem/cathode/odd/c.tif', reason: 'group "cath": no binder content, state (pristine/cycled) in the group or the path' },
+    { file: 'sem/anode/NBR1.5/pristine/d.tif', reason: 'not matched by any group of the study file' },
+  ]);
+  assert.equal(r.sims[0]!.label.cycles, 15);
+  assert.equal(r.sims[0]!.reference, 0.5);
+  assert.deepEqual(r.tables, ['ec/table.csv']);
+  assert.equal(r.cycling[0]!.source, 'illustrative');
+});

@@ -1,0 +1,82 @@
+/**
+ * The recommendation rule: highest retention among binder contents whose rate
+ * capability is within the margin of the best; "cannot decide" when the data
+ * are missing or the top two are statistically tied. Inputs are chosen so the
+ * expected answer follows by inspection (written next to each case).
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { recommend } from '../../src/pipeline/recommend.js';
+import { DEFAULT_RULE } from '../../src/pipeline/study.js';
+import type { EcMetric } from '../../src/pipeline/electrochem.js';
+
+function metric(key: string, value: number, sd: number | null = null, n = 1): EcMetric {
+  return { key, label: key, unit: '%', value, sd, n, source: null, from: [], origin: 'table' };
+}
+function binder(b: number, retention: number | null, rate: number | null, sd: number | null = null, n = 1) {
+  const metrics: Record<string, EcMetric> = {};
+  if (retention !== null) metrics.retention_150 = metric('retention_150', retention, sd, n);
+  if (rate !== null) metrics.rate_capability_5C = metric('rate_capability_5C', rate, sd, n);
+  return { binderWtPct: b, metrics };
+}
+
+test('the bundled design: 1.5 wt % (2.0 and 2.5 retain more but are outside the rate margin)', () => {
+  // Rate capability best 82.0 (0.5); margin 5 → ≥ 77.0: 0.5, 1.0, 1.5 eligible; best retention among them: 1.5 (88.9).
+  const r = recommend(
+    'cathode',
+    [binder(0.5, 78.2, 82.0, 0.3, 2), binder(1.0, 83.6, 81.1, 0.3, 2), binder(1.5, 88.9, 79.4, 0.3, 2), binder(2.0, 89.7, 72.5, 0.3, 2), binder(2.5, 90.2, 66.5, 0.3, 2)],
+    DEFAULT_RULE,
+  );
+  assert.equal(r.decided, true);
+  assert.equal(r.bestBinderWtPct, 1.5);
+  assert.deepEqual(r.candidates.map((c) => c.eligible), [true, true, true, false, false]);
+  assert.match(r.reasons[0]!, /^1\.5 wt % has the highest capacity retention after 150 cycles among them: 88\.9 ± 0\.3 % \(n = 2\), ahead of 1\.0 wt %/);
+  assert.ok(r.reasons.some((x) => /Excluded .*2\.0 wt % \(72\.5 %, retention 89\.7 %\), 2\.5 wt % \(66\.5 %, retention 90\.2 %\) — higher retention, but too slow/.test(x)));
+});
+
+test('a wider margin lets the highest retention win', () => {
+  const r = recommend('cathode', [binder(0.5, 78.2, 82.0), binder(1.5, 88.9, 79.4), binder(2.5, 90.2, 66.5)], { ...DEFAULT_RULE, marginPp: 20 });
+  assert.equal(r.bestBinderWtPct, 2.5);
+});
+
+test('rate capability computed from capacities at the two C-rates when not given', () => {
+  const mk = (b: number, ret: number, c01: number, c5: number) => ({
+    binderWtPct: b,
+    metrics: { retention_150: metric('retention_150', ret), 'capacity_0.1C': metric('capacity_0.1C', c01), capacity_5C: metric('capacity_5C', c5) },
+  });
+  // 0.5: 160/200 = 80 %; 1.5: 150/200 = 75 % (within 5 of 80); 2.5: 120/200 = 60 % (out)
+  const r = recommend('anode', [mk(0.5, 70, 200, 160), mk(1.5, 80, 200, 150), mk(2.5, 85, 200, 120)], DEFAULT_RULE);
+  assert.equal(r.bestBinderWtPct, 1.5);
+  assert.equal(r.candidates[1]!.rateCapability!.value, 75);
+  assert.match(r.candidates[1]!.rateCapability!.how, /capacity at 5 C ÷ capacity at 0\.1 C/);
+});
+
+test('cannot decide: statistically tied retentions (Welch interval of the difference includes 0)', () => {
+  // 88.9 ± 1.0 vs 88.5 ± 1.0, n = 2 each: se = 1, df = 2, t = 4.30 → interval −3.9 … 4.7 includes 0.
+  const r = recommend('cathode', [binder(1.0, 88.5, 80, 1.0, 2), binder(1.5, 88.9, 80, 1.0, 2)], DEFAULT_RULE);
+  assert.equal(r.decided, false);
+  assert.equal(r.bestBinderWtPct, null);
+  assert.match(r.reasons[0]!, /^Cannot decide between 1\.5 wt % \(retention 88\.9 ± 1\.0 % \(n = 2\)\) and 1\.0 wt % .*includes 0/);
+});
+
+test('cannot decide: no spread known and the difference is below the tie tolerance', () => {
+  const r = recommend('cathode', [binder(1.0, 88.6, 80), binder(1.5, 88.9, 80)], DEFAULT_RULE);
+  assert.equal(r.decided, false);
+  assert.match(r.reasons[0]!, /below the tie tolerance of 0\.5 points/);
+  const r2 = recommend('cathode', [binder(1.0, 87.0, 80), binder(1.5, 88.9, 80)], DEFAULT_RULE);
+  assert.equal(r2.bestBinderWtPct, 1.5, '1.9 points apart: decided');
+});
+
+test('cannot decide: missing data', () => {
+  const r = recommend('anode', [binder(0.5, 80, null), binder(1.5, null, 70), binder(2.5, 85, 70)], DEFAULT_RULE);
+  assert.equal(r.decided, false);
+  assert.match(r.reasons[0]!, /at least two binder contents; 1 has both \(no retention after 150 cycles or rate capability for 0\.5 wt %, 1\.5 wt %\)/);
+  const none = recommend('anode', [], DEFAULT_RULE);
+  assert.equal(none.decided, false);
+});
+
+test('only one binder content within the margin', () => {
+  const r = recommend('cathode', [binder(0.5, 70, 90), binder(2.5, 95, 60)], DEFAULT_RULE);
+  assert.equal(r.bestBinderWtPct, 0.5);
+  assert.match(r.reasons[0]!, /only binder content whose rate capability is within the margin/);
+});
