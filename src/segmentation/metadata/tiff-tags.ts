@@ -35,7 +35,9 @@ export interface TiffPageTags {
   numbers: Map<number, number[]>;
 }
 
-const SKIP = new Set([273, 279, 324, 325, 320, 34665, 34853, 700, 33723, 34377, 50838, 50839, 347]);
+// Pixel layout, colour maps, EXIF/GPS/XMP/IPTC/Photoshop, ImageJ binary, JPEG tables, and the UTF-16
+// duplicate of the Zeiss block (34119): never needed for calibration.
+const SKIP = new Set([273, 279, 324, 325, 320, 34665, 34853, 700, 33723, 34377, 50838, 50839, 347, 34119]);
 const MAX_TEXT = 4 << 20;
 
 export interface TiffTagReader {
