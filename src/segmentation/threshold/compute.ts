@@ -1,14 +1,12 @@
 import { VoidscopeError } from '../../errors.js';
 import type { Raster, Roi } from '../../raster/types.js';
 import {
-  binning,
   binOf,
-  histogram,
+  histogramWithMap,
   isIntegerRaster,
   resolveRegion,
   type BinMap,
   type HistogramInfo,
-  type HistogramOptions,
   type HistogramResult,
 } from './histogram.js';
 import {
@@ -177,12 +175,12 @@ function occupiedRange(counts: ArrayLike<number>): { lo: number; hi: number } {
 export function computeThreshold(raster: Raster, opts: ThresholdOptions): ThresholdResult {
   const method = parseThresholdMethod(opts.method);
   const polarity = validatePolarity(opts.polarity);
-  const hist = histogram(raster, { roi: opts.roi, mask: opts.mask, bins: opts.bins });
+  const { hist, map } = histogramWithMap(raster, { roi: opts.roi, mask: opts.mask, bins: opts.bins });
   checkQuadratic(method, hist.bins);
   if (hist.pixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels; nothing to threshold');
   }
-  return thresholdFromHistogram(raster, hist, method, polarity, opts);
+  return thresholdFromHistogram(raster, hist, map, method, polarity);
 }
 
 function validatePolarity(p: unknown): Polarity {
@@ -202,12 +200,10 @@ function checkQuadratic(method: AnyThresholdMethod, bins: number): void {
 function thresholdFromHistogram(
   raster: Raster,
   hist: HistogramResult,
+  map: BinMap | null,
   method: AnyThresholdMethod,
   polarity: Polarity,
-  opts: HistogramOptions,
 ): ThresholdResult {
-  const reg = resolveRegion(raster, opts);
-  const { map } = binning(raster, reg, opts.bins === undefined ? 'imagej' : opts.bins);
   const integer = isIntegerRaster(raster);
   const info: HistogramInfo = {
     mode: hist.mode,
@@ -277,7 +273,7 @@ export function tryAllThresholds(
 ): { histogram: HistogramInfo; pixels: number; polarity: Polarity; methods: TryAllEntry[] } {
   const polarity = validatePolarity(opts.polarity);
   const methods = (opts.methods ?? ALL_THRESHOLD_METHODS).map((m) => parseThresholdMethod(m));
-  const hist = histogram(raster, { roi: opts.roi, mask: opts.mask, bins: opts.bins });
+  const { hist, map } = histogramWithMap(raster, { roi: opts.roi, mask: opts.mask, bins: opts.bins });
   if (hist.pixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels; nothing to threshold');
   }
@@ -290,7 +286,7 @@ export function tryAllThresholds(
   const out: TryAllEntry[] = [];
   for (const m of methods) {
     if (hist.bins > MAX_QUADRATIC_BINS && QUADRATIC_METHODS.includes(m)) continue;
-    const r = thresholdFromHistogram(raster, hist, m, polarity, opts);
+    const r = thresholdFromHistogram(raster, hist, map, m, polarity);
     let voidPixels: number;
     if (fromHistogram) {
       const t = r.bin!;

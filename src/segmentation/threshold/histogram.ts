@@ -250,6 +250,11 @@ function binLut(map: BinMap, maxValue: number): Uint16Array {
  * ImageJ formula.
  */
 export function histogram(raster: Raster, opts: HistogramOptions = {}): HistogramResult {
+  return histogramWithMap(raster, opts).hist;
+}
+
+/** `histogram` plus the bin mapping it used (null for plain 8-bit), for mapping thresholds back. */
+export function histogramWithMap(raster: Raster, opts: HistogramOptions = {}): { hist: HistogramResult; map: BinMap | null } {
   const reg = resolveRegion(raster, opts);
   const binsOpt = validateBins(opts.bins);
   const { info, map } = binning(raster, reg, binsOpt);
@@ -316,5 +321,5 @@ export function histogram(raster: Raster, opts: HistogramOptions = {}): Histogra
       }
     }
   }
-  return { ...info, counts: new Uint32Array(c0.buffer), pixels, nanPixels };
+  return { hist: { ...info, counts: new Uint32Array(c0.buffer), pixels, nanPixels }, map };
 }

@@ -4,7 +4,15 @@
  * void rule (`isVoidPixel`). See README.md in this folder.
  */
 export * from './methods.js';
-export * from './histogram.js';
+export {
+  histogram,
+  binOf,
+  type BinMap,
+  type HistogramInfo,
+  type HistogramMode,
+  type HistogramOptions,
+  type HistogramResult,
+} from './histogram.js';
 export * from './compute.js';
 export { multiOtsu, multiOtsuDetail, type MultiOtsuDetail } from './multi-otsu.js';
 export { minErrorDetail } from './min-error.js';
