@@ -67,10 +67,12 @@ export function linearTicks(max: number, target = 5): number[] {
   return ticks;
 }
 
-/** Log ticks: 0, 1, 10, 100 … up to max (in counts). */
+/** Log ticks: 0, 1, 10, 100 … up to max (in counts), plus max itself when it is well above the last decade. */
 export function logTicks(max: number): number[] {
   const ticks = [0];
   for (let v = 1; v <= max * (1 + 1e-9); v *= 10) ticks.push(v);
+  const last = ticks[ticks.length - 1]!;
+  if (max > 1 && Math.log10(1 + max) - Math.log10(1 + last) > 0.25) ticks.push(Number(max.toPrecision(3)));
   return ticks;
 }
 
@@ -78,6 +80,18 @@ function fmt(v: number): string {
   if (v === 0) return '0';
   if (Math.abs(v) >= 1e5) return v.toExponential(1).replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
+}
+
+/** Shorten `text` in the middle ("start...end"; the bitmap font has no ellipsis glyph) until it fits `maxW` pixels at size 16. */
+export function fitText(text: string, maxW: number): string {
+  if (textWidth(text, 16) <= maxW) return text;
+  const chars = [...text];
+  for (let keep = chars.length - 1; keep > 2; keep--) {
+    const head = Math.ceil(keep / 2);
+    const t = chars.slice(0, head).join('') + '...' + chars.slice(chars.length - (keep - head)).join('');
+    if (textWidth(t, 16) <= maxW) return t;
+  }
+  return '...';
 }
 
 function upscaleFactor(w: number, h: number): number {
@@ -148,14 +162,14 @@ function renderOne(maps: SimsHeatmapInput[], max: number, log: boolean): RgbaIma
   const cbW = drawColourBar(null, 0, 0, mapH, max, log);
   const caption = log ? `colour: ${unit}, log scale (log10(1 + counts)), viridis` : `colour: ${unit}, linear scale, viridis`;
   const mapsW = maps.reduce((s, m) => s + m.raster.width * f + pad, 0);
-  const width = Math.max(pad + mapsW + cbW + pad, pad + textWidth(caption, 16) + pad, ...maps.map((m) => textWidth(m.title, 16) + 2 * pad));
+  const width = Math.max(pad + mapsW + cbW + pad, pad + textWidth(caption, 16) + pad, maps.length > 1 ? 0 : textWidth(maps[0]!.title, 16) + 2 * pad);
   const height = pad + titleH + mapH + 6 + th + pad;
   const img = createRgba(width, height, WHITE);
   let x = pad;
   const pos = scaleOf(max, log);
   for (const m of maps) {
     const w = m.raster.width * f;
-    drawText(img, x, pad, m.title, { size: 16, color: 'black' });
+    drawText(img, x, pad, maps.length > 1 ? fitText(m.title, w) : m.title, { size: 16, color: 'black' });
     drawMap(img, x, pad + titleH, m.raster, f, pos);
     const ps: PixelSize | null = m.raster.pixelSize;
     if (ps) {

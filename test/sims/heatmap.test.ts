@@ -26,7 +26,8 @@ const ramp = (scale: number) => createRaster(N, N, Uint32Array.from({ length: N 
 test('ticks: 1-2-5 linear steps and decades for log', () => {
   assert.deepEqual(linearTicks(15), [0, 5, 10, 15]);
   assert.deepEqual(linearTicks(0.9), [0, 0.2, 0.4, 0.6, 0.8]);
-  assert.deepEqual(logTicks(250), [0, 1, 10, 100]);
+  assert.deepEqual(logTicks(250), [0, 1, 10, 100, 250]);
+  assert.deepEqual(logTicks(120), [0, 1, 10, 100]);
 });
 
 test('several maps: one PNG each with a shared linear scale; viridis colours at known pixels', async () => {
