@@ -67,6 +67,19 @@ test('every method terminates on pathological histograms (no hang, no throw)', (
   for (const h of patho) for (const m of ALL_THRESHOLD_METHODS) assert.equal(typeof autoThreshold(m, h), 'number');
 });
 
+test('non-256 histograms (bins: N) work for every method: lengths 2, 3, 1000', () => {
+  for (const n of [2, 3, 1000]) {
+    const h = new Int32Array(n);
+    for (let i = 0; i < n; i++) h[i] = 1 + ((i * 7919) % 13);
+    for (const m of ALL_THRESHOLD_METHODS) {
+      const t = autoThreshold(m, h);
+      assert.ok(Number.isInteger(t) && t >= -1000 && t < n, `${m} n=${n}: ${t}`);
+    }
+  }
+  // with 256 → n, Otsu's single candidate range is 1..n−2: for n = 2 there is none → 0
+  assert.equal(autoThreshold('Otsu', new Int32Array([5, 5])), 0);
+});
+
 test('pure functions never modify the caller histogram (ImageJ mutates and restores)', () => {
   const h = hist([[0, 5000], [10, 20], [30, 400], [200, 60], [255, 9000]]);
   const copy = h.slice();

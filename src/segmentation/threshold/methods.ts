@@ -106,6 +106,11 @@ export function parseThresholdMethod(name: string): AnyThresholdMethod {
 /**
  * `AutoThresholder.getThreshold(method, histogram)`: the bin index the method returns
  * (void = bins ≤ index). For 'MultiOtsu', the lower of the two 3-class thresholds.
+ *
+ * ImageJ only accepts 256 bins ("Histogram length not 256"); the ports here run the same code
+ * on any length (ImageJ's constants 256/255/254 become length, length−1, length−2), which is
+ * what `bins: N` uses. Only 256-bin results are verified against ImageJ. The caller's array is
+ * never modified.
  */
 export function autoThreshold(method: AnyThresholdMethod, histogram: ArrayLike<number>): number {
   if (method === 'MultiOtsu') return multiOtsu(histogram, 3)[0]!;
