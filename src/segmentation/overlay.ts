@@ -43,7 +43,7 @@ export function drawOverlay(raster: Raster, detail: PorosityDetail): RgbaImage {
   for (let y = roi.y; y < roi.y + roi.height; y++) {
     for (let x = roi.x; x < roi.x + roi.width; x++) {
       const i = y * width + x;
-      const l = labels[i]!;
+      const l = labels ? labels[i]! : detail.voids[i]!;
       if (l > 0) blendPixel(img, x, y, PORE);
       else if (l < 0) blendPixel(img, x, y, SPECK);
       else if (regionMask && regionMask[i] === 0) blendPixel(img, x, y, OUTSIDE);

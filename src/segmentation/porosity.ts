@@ -24,7 +24,6 @@
  */
 import { basename } from 'node:path';
 import type { PixelSize, Raster, Roi } from '../raster/types.js';
-import { cropRaster } from '../raster/types.js';
 import { readImage, type DecodedImage } from '../raster/read.js';
 import { VoidscopeError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
@@ -178,8 +177,8 @@ export interface PorosityDetail {
   analysed: Raster;
   /** 1 = void (width × analysed height; 0 outside the region). */
   voids: Uint8Array;
-  /** Pore label image of the analysed raster: 0 none, −1 speck, else pore id. */
-  labels: Int32Array;
+  /** Pore label image of the analysed raster: 0 none, −1 speck, else pore id (null when not asked for). */
+  labels: Int32Array | null;
   /** The analysis mask over the analysed rows (non-zero = analysed), or null. */
   regionMask: Uint8Array | null;
 }
@@ -339,7 +338,7 @@ export function measurePorosity(raster: Raster, options: MeasureOptions = {}): P
 export function measurePorosityDetailed(
   raster: Raster,
   options: MeasureOptions = {},
-  context: { file?: string | null; page?: number; maskSource?: string; warnings?: string[] } = {},
+  context: { file?: string | null; page?: number; maskSource?: string; warnings?: string[]; labels?: boolean } = {},
 ): PorosityDetail {
   const v = validatePorosityOptions(options);
   const warnings = [...(context.warnings ?? [])];
@@ -388,7 +387,7 @@ export function measurePorosityDetailed(
   if (count.analysedPixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels', context.file ? { file: context.file } : {});
   }
-  const labelled = labelPores(voids, width, micrographRows, region, { minAreaPx, labels: true });
+  const labelled = labelPores(voids, width, micrographRows, region, { minAreaPx, labels: context.labels !== false });
   const pores = summarizePores(labelled, count.analysedPixels, minAreaPx, pixelSize);
   const keptVoid = count.voidPixels - labelled.speckPixels;
 
@@ -436,7 +435,7 @@ export function measurePorosityDetailed(
     warnings,
     voidscopeVersion: VERSION,
   };
-  return { result, analysed: work, voids, labels: labelled.labels!, regionMask: mask ?? null };
+  return { result, analysed: work, voids, labels: labelled.labels ?? null, regionMask: mask ?? null };
 }
 
 /** Crop to the micrograph rows, then median and/or Gaussian (in that order). */
@@ -446,7 +445,8 @@ function applyPrefilters(
   v: { median?: number | undefined; gaussian?: number | undefined },
 ): { raster: Raster; filters: AppliedFilter[] } {
   const { width, height } = raster;
-  let work: Raster = micrographRows < height ? cropRaster(raster, { x: 0, y: 0, width, height: micrographRows }) : raster;
+  // The data bar is a band of whole rows at the bottom: the micrograph is a view, not a copy.
+  let work: Raster = micrographRows < height ? { ...raster, height: micrographRows, data: raster.data.subarray(0, width * micrographRows) } : raster;
   const filters: AppliedFilter[] = [];
   if (v.median !== undefined) {
     const k = circularKernel(v.median);
@@ -626,7 +626,7 @@ export async function analyzePorosity(file: string, options: PorosityOptions = {
     detail = measurePorosityDetailed(
       image.raster,
       { ...rest, ...(mask ? { mask } : {}), pixelSize, databar: meta.databar },
-      { file, page: image.pages > 1 ? image.page : undefined, ...(maskSource ? { maskSource } : {}), warnings },
+      { file, page: image.pages > 1 ? image.page : undefined, ...(maskSource ? { maskSource } : {}), warnings, labels: overlay !== undefined },
     );
   } catch (e) {
     if (e instanceof VoidscopeError && e.file === undefined) throw new VoidscopeError(e.code, e.message, { file, cause: e });

@@ -79,7 +79,7 @@ function trimKernel(k: Float64Array): Float64Array {
   return n === k.length ? k : k.subarray(0, n);
 }
 
-/** Blur one float plane in place-free fashion: src (w×h) → dst (w×h). */
+/** Blur one float plane: src (w×h) → new Float32Array (w×h), ImageJ kernel, rows then columns. */
 export function gaussianBlurFloat(
   src: Float32Array,
   width: number,
@@ -92,60 +92,103 @@ export function gaussianBlurFloat(
   const tmp = new Float32Array(width * height);
   blurRows(src, tmp, width, height, kx);
   const out = new Float32Array(width * height);
-  blurColumns(tmp, out, width, height, ky);
+  blurColumns(tmp, out, width, height, ky, 0);
   return out;
 }
 
-/** Horizontal pass with nearest-edge padding, row by row through a padded line buffer. */
+/**
+ * Horizontal pass into a float plane. Interior pixels read the source row directly (the r = 4
+ * kernel of σ ≈ 1 on 8-bit images is unrolled); the r pixels at each end use clamped indices,
+ * i.e. out-of-image pixels take the edge value, as ImageJ does.
+ */
 function blurRows(src: ArrayLike<number>, dst: Float32Array, width: number, height: number, k: Float64Array): void {
   const r = k.length - 1;
-  const line = new Float64Array(width + 2 * r);
   const k0 = k[0]!;
+  const edge = (off: number, x: number): number => {
+    let s = k0 * src[off + x]!;
+    for (let j = 1; j <= r; j++) {
+      const a = x - j < 0 ? 0 : x - j;
+      const b = x + j >= width ? width - 1 : x + j;
+      s += k[j]! * (src[off + a]! + src[off + b]!);
+    }
+    return s;
+  };
+  const x0 = Math.min(r, width);
+  const x1 = Math.max(x0, width - r);
   for (let y = 0; y < height; y++) {
     const off = y * width;
-    const first = src[off]!;
-    const last = src[off + width - 1]!;
-    for (let i = 0; i < r; i++) line[i] = first;
-    for (let x = 0; x < width; x++) line[r + x] = src[off + x]!;
-    for (let i = 0; i < r; i++) line[r + width + i] = last;
+    for (let x = 0; x < x0; x++) dst[off + x] = edge(off, x);
     if (r === 4) {
-      // The common case (σ≈1 on 8-bit): unrolled.
       const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-      for (let x = 0; x < width; x++) {
-        const c = x + 4;
-        dst[off + x] =
-          k0 * line[c]! +
-          k1 * (line[c - 1]! + line[c + 1]!) +
-          k2 * (line[c - 2]! + line[c + 2]!) +
-          k3 * (line[c - 3]! + line[c + 3]!) +
-          k4 * (line[c - 4]! + line[c + 4]!);
+      for (let i = off + x0, e = off + x1; i < e; i++) {
+        dst[i] =
+          k0 * src[i]! +
+          k1 * (src[i - 1]! + src[i + 1]!) +
+          k2 * (src[i - 2]! + src[i + 2]!) +
+          k3 * (src[i - 3]! + src[i + 3]!) +
+          k4 * (src[i - 4]! + src[i + 4]!);
       }
     } else {
-      for (let x = 0; x < width; x++) {
-        const c = x + r;
-        let s = k0 * line[c]!;
-        for (let j = 1; j <= r; j++) s += k[j]! * (line[c - j]! + line[c + j]!);
-        dst[off + x] = s;
+      for (let i = off + x0, e = off + x1; i < e; i++) {
+        let s = k0 * src[i]!;
+        for (let j = 1; j <= r; j++) s += k[j]! * (src[i - j]! + src[i + j]!);
+        dst[i] = s;
       }
     }
+    for (let x = x1; x < width; x++) dst[off + x] = edge(off, x);
   }
 }
 
-/** Vertical pass, computed row-wise (cache friendly) with clamped row indices. */
-function blurColumns(src: Float32Array, dst: Float32Array, width: number, height: number, k: Float64Array): void {
+/**
+ * Vertical pass, row by row (cache friendly), rows outside the image clamped to the edge rows.
+ * `max` > 0: integer output rounded like ImageJ, (int)(v + 0.5) clamped to 0..max.
+ */
+function blurColumns(
+  src: Float32Array,
+  dst: Float32Array | Uint8Array | Uint16Array | Uint32Array,
+  width: number,
+  height: number,
+  k: Float64Array,
+  max: number,
+): void {
   const r = k.length - 1;
   const k0 = k[0]!;
-  const acc = new Float64Array(width);
+  const rows = new Int32Array(2 * r + 1);
+  const round = max > 0;
   for (let y = 0; y < height; y++) {
-    const off = y * width;
-    for (let x = 0; x < width; x++) acc[x] = k0 * src[off + x]!;
-    for (let j = 1; j <= r; j++) {
-      const kj = k[j]!;
-      const up = (y - j < 0 ? 0 : y - j) * width;
-      const dn = (y + j >= height ? height - 1 : y + j) * width;
-      for (let x = 0; x < width; x++) acc[x] += kj * (src[up + x]! + src[dn + x]!);
+    for (let j = -r; j <= r; j++) {
+      const yy = y + j < 0 ? 0 : y + j >= height ? height - 1 : y + j;
+      rows[j + r] = yy * width;
     }
-    for (let x = 0; x < width; x++) dst[off + x] = acc[x]!;
+    const off = y * width;
+    if (r === 4) {
+      const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
+      const m4 = rows[0]!, m3 = rows[1]!, m2 = rows[2]!, m1 = rows[3]!, c = rows[4]!, p1 = rows[5]!, p2 = rows[6]!, p3 = rows[7]!, p4 = rows[8]!;
+      for (let x = 0; x < width; x++) {
+        let v =
+          k0 * src[c + x]! +
+          k1 * (src[m1 + x]! + src[p1 + x]!) +
+          k2 * (src[m2 + x]! + src[p2 + x]!) +
+          k3 * (src[m3 + x]! + src[p3 + x]!) +
+          k4 * (src[m4 + x]! + src[p4 + x]!);
+        if (round) {
+          v += 0.5;
+          v = v < 0 ? 0 : v > max ? max : v;
+        }
+        dst[off + x] = v; // integer arrays truncate, like Java's (int) cast for v ≥ 0
+      }
+    } else {
+      const c = rows[r]!;
+      for (let x = 0; x < width; x++) {
+        let v = k0 * src[c + x]!;
+        for (let j = 1; j <= r; j++) v += k[j]! * (src[rows[r - j]! + x]! + src[rows[r + j]! + x]!);
+        if (round) {
+          v += 0.5;
+          v = v < 0 ? 0 : v > max ? max : v;
+        }
+        dst[off + x] = v;
+      }
+    }
   }
 }
 
@@ -163,24 +206,15 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
   const tmp = new Float32Array(width * height);
   blurRows(raster.data, tmp, width, height, kx);
-  const outF = new Float32Array(width * height);
-  blurColumns(tmp, outF, width, height, ky);
   const data = raster.data;
   let out: PixelData;
-  if (data instanceof Uint8Array) out = roundInto(outF, new Uint8Array(outF.length), 255);
-  else if (data instanceof Uint16Array) out = roundInto(outF, new Uint16Array(outF.length), 65535);
-  else if (data instanceof Uint32Array) out = roundInto(outF, new Uint32Array(outF.length), 4294967295);
-  else if (data instanceof Float64Array) out = Float64Array.from(outF);
-  else out = outF;
-  return { ...raster, data: out as T };
-}
-
-function roundInto<A extends Uint8Array | Uint16Array | Uint32Array>(src: Float32Array, dst: A, max: number): A {
-  for (let i = 0; i < src.length; i++) {
-    let v = src[i]! + 0.5;
-    if (v < 0) v = 0;
-    else if (v > max) v = max;
-    dst[i] = v; // typed-array store truncates, like Java's (int) cast for v ≥ 0
+  if (data instanceof Uint8Array) blurColumns(tmp, (out = new Uint8Array(tmp.length)), width, height, ky, 255);
+  else if (data instanceof Uint16Array) blurColumns(tmp, (out = new Uint16Array(tmp.length)), width, height, ky, 65535);
+  else if (data instanceof Uint32Array) blurColumns(tmp, (out = new Uint32Array(tmp.length)), width, height, ky, 4294967295);
+  else {
+    const f = new Float32Array(tmp.length);
+    blurColumns(tmp, f, width, height, ky, 0);
+    out = data instanceof Float64Array ? Float64Array.from(f) : f;
   }
-  return dst;
+  return { ...raster, data: out as T };
 }

@@ -38,9 +38,12 @@ export function parseHitachiMetadata(text: string, dims: ImageDims, label: strin
       r.warnings.push(`${label}: image width ${dims.width} differs from DataSize ${get('DataSize')}; pixel size rescaled`);
     }
   } else if (pxNm !== null) r.warnings.push(`${label} PixelSize ${pxNm} is not positive, skipped`);
+  // Rows below the (rescaled) DataSize height are an appended data bar. When the heights are equal
+  // nothing follows: Hitachi burns the bar INTO DataSize when DataDisplayCombine=1 (TM4000 refdata
+  // files: 59-row bar inside 1280x960), so the caller must look at the pixels.
   if (dataH !== null && dataH > 0) {
     const imaged = Math.round(dataH / scale);
-    if (imaged <= dims.height) {
+    if (imaged < dims.height) {
       r.databar = { rows: dims.height - imaged, source: `${label} ${field('DataSize')} height ${dataH}` };
     }
   }

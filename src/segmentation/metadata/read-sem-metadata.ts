@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import type { DecodedImage } from '../../raster/read.js';
 import type { PixelSize } from '../../raster/types.js';
 import { VoidscopeError } from '../../errors.js';
-import type { ImageDims, SemMetadata, VendorReading } from './types.js';
+import type { DatabarInfo, ImageDims, SemMetadata, VendorReading } from './types.js';
 import { detectDatabar } from './databar.js';
 import { decodeFei34680, parseFeiMetadata } from './fei.js';
 import { parseFibicsMetadata } from './fibics.js';
@@ -122,13 +122,21 @@ export async function readSemMetadata(file: string, image: DecodedImage): Promis
   if (date !== undefined) meta.date = date;
 
   const bar = found.find((f) => f.reading.databar)?.reading.databar ?? null;
-  if (bar) meta.databar = bar;
+  if (bar && bar.rows > 0) meta.databar = bar;
   else {
+    // No bar from metadata, or metadata implying none (imaged height = image height): look at the
+    // pixels. Some exports burn the bar inside the nominal image size (Hitachi DataSize may include
+    // it), so a bar found there overrides "none" — with a warning, since the two disagree.
+    let detected: DatabarInfo | null = null;
     try {
-      meta.databar = detectDatabar(image.raster);
+      detected = detectDatabar(image.raster);
     } catch (e) {
       warnings.push(`data-bar detection failed (${(e as Error).message})`);
     }
+    if (detected && bar) {
+      warnings.push(`${bar.source} implies no data bar, but a ${detected.rows}-row bar was detected from the pixels; excluding it`);
+    }
+    meta.databar = detected ?? bar;
   }
   return meta;
 }

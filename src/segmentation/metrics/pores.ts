@@ -14,7 +14,7 @@
  * Hand-written because no installed library labels typed arrays (sharp has none).
  */
 import type { Roi } from '../../raster/types.js';
-import type { Region } from './region.js';
+import type { AnalysisRegion } from './region.js';
 
 /** One pore in pixel units. Centroid uses ImageJ's convention: pixel (i,j) covers [i,i+1)×[j,j+1), so its centre is (i+0.5, j+0.5). */
 export interface PorePx {
@@ -96,7 +96,7 @@ export function labelPores(
   voids: Uint8Array,
   width: number,
   height: number,
-  region: Region,
+  region: AnalysisRegion,
   options: LabelOptions = {},
 ): LabelResult {
   const minArea = options.minAreaPx ?? 0;
@@ -261,7 +261,7 @@ export function labelPores(
 }
 
 /** Number-weighted percentile (0..100) with linear interpolation between order statistics (numpy.percentile's default). */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
+export function sortedPercentile(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const pos = ((n - 1) * p) / 100;
@@ -365,10 +365,10 @@ export function summarizePores(
     specks: labelled.specks,
     speckPixels: labelled.speckPixels,
     meanEcd: mean,
-    medianEcd: n ? percentile(ecds, 50) : null,
-    d10: n ? percentile(ecds, 10) : null,
-    d50: n ? percentile(ecds, 50) : null,
-    d90: n ? percentile(ecds, 90) : null,
+    medianEcd: n ? sortedPercentile(ecds, 50) : null,
+    d10: n ? sortedPercentile(ecds, 10) : null,
+    d50: n ? sortedPercentile(ecds, 50) : null,
+    d90: n ? sortedPercentile(ecds, 90) : null,
     largestArea: largest,
     poresPerArea: analysedArea > 0 ? n / analysedArea : 0,
     poresPerAreaUnit: pixelSize ? '1/µm²' : '1/px',

@@ -1,7 +1,7 @@
 /**
  * Void fraction (porosity) of a binary void image inside the analysed region.
  */
-import type { Region } from './region.js';
+import type { AnalysisRegion } from './region.js';
 
 export interface VoidCount {
   /** Void pixels inside the analysed region. */
@@ -16,7 +16,7 @@ export interface VoidCount {
  * Count void pixels (non-zero in `voids`, a width-wide full-image array) inside the
  * region. The result does not depend on what `voids` holds outside the region.
  */
-export function voidFraction(voids: Uint8Array, width: number, region: Region): VoidCount {
+export function voidFraction(voids: Uint8Array, width: number, region: AnalysisRegion): VoidCount {
   const { roi, mask } = region;
   let voidPixels = 0;
   let analysedPixels = 0;

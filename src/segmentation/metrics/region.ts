@@ -5,7 +5,7 @@
 import type { Roi } from '../../raster/types.js';
 import { VoidscopeError } from '../../errors.js';
 
-export interface Region {
+export interface AnalysisRegion {
   /** Bounding rectangle of the analysed pixels (the ROI, or the whole image). */
   roi: Roi;
   /** Optional full-image mask (width×height), non-zero = analysed. Only pixels inside `roi` AND the mask count. */
@@ -34,7 +34,7 @@ export function validateRoi(roi: Roi, width: number, height: number): Roi {
 }
 
 /** Number of analysed pixels in the region. */
-export function regionPixelCount(region: Region, width: number): number {
+export function regionPixelCount(region: AnalysisRegion, width: number): number {
   const { roi, mask } = region;
   if (!mask) return roi.width * roi.height;
   let n = 0;

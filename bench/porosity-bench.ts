@@ -1,0 +1,177 @@
+/**
+ * `npm run bench` — porosity throughput on N generated 2048×1536 8-bit SEM-like TIFFs.
+ *
+ *   node dist/bench/porosity-bench.js [--n 50] [--keep] [--no-skimage] [--dir <existing folder>]
+ *
+ * Work per image (the issue's reference pipeline): decode → Gaussian σ 1 (ImageJ kernel) → Otsu →
+ * void mask → 8-connected pores ≥ 10 px (+ the SEM metadata/data-bar read analyzePorosity always does);
+ * then the same with the overlay PNG written. Each configuration runs in its own child process, so
+ * its peak RSS (process.resourceUsage().maxRSS) is its own: one thread, and 2 piscina worker
+ * threads (what `voidscope run` does on this 2-core box). Where /usr/bin/python3 has scikit-image,
+ * bench/skimage_bench.py runs the same stages over the same files in one process and the ratio is printed.
+ * The images are written to a temporary folder under os.tmpdir() (removed unless --keep).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { generateSemImage, mulberry32, sampleSpec } from '../scripts/samples/sem.js';
+import { analyzePorosity, type PorosityOptions } from '../src/segmentation/porosity.js';
+
+const W = 2048;
+const H = 1536;
+const BAR = 96;
+const OPTIONS: PorosityOptions = { method: 'Otsu', gaussian: 1, minPore: { value: 10, unit: 'px' } };
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** N distinct images: 4 generated structures, each file with its own noise and a random flip. */
+async function generate(dir: string, n: number): Promise<string[]> {
+  const bases: Uint8Array[] = [];
+  for (let k = 0; k < Math.min(4, n); k++) {
+    const spec = sampleSpec(k % 2 === 0 ? 'cathode' : 'anode', '1.0', 'cycled150', k + 1);
+    const img = generateSemImage({
+      ...spec,
+      width: W,
+      height: H - BAR,
+      databarRows: BAR,
+      particleRadius: [60, 150],
+      noiseSigma: 0,
+      seed: 9000 + k,
+      databarText: 'HV 15.0 kV | WD 8.1 mm | mag 5 000 x | 20 µm | voidscope bench',
+    });
+    bases.push(img.pixels);
+  }
+  const files: string[] = [];
+  const buf = new Uint8Array(W * H);
+  for (let i = 0; i < n; i++) {
+    const base = bases[i % bases.length]!;
+    const rnd = mulberry32(100 + i);
+    const flip = i % 2 === 1;
+    for (let y = 0; y < H; y++) {
+      const o = y * W;
+      for (let x = 0; x < W; x++) {
+        let v = base[o + (flip && y < H - BAR ? W - 1 - x : x)]!;
+        if (y < H - BAR) v = Math.max(0, Math.min(255, v + Math.round((rnd() + rnd() + rnd() - 1.5) * 8)));
+        buf[o + x] = v;
+      }
+    }
+    const f = join(dir, `bench_${String(i + 1).padStart(3, '0')}.tif`);
+    await sharp(buf, { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').tiff({ compression: 'none' }).toFile(f);
+    files.push(f);
+  }
+  return files;
+}
+
+interface PhaseResult {
+  phase: string;
+  images: number;
+  seconds: number;
+  imagesPerSecond: number;
+  peakRssMB: number;
+  /** CPU time (all threads of the process) per image: robust to other load on the machine. */
+  cpuMsPerImage: number;
+}
+
+/** Child-process body: run one configuration over the folder and print JSON. */
+async function runPhase(phase: string, dir: string): Promise<void> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.tif')).sort().map((f) => join(dir, f));
+  const overlay = phase.endsWith('+overlay');
+  const outDir = join(dir, 'out');
+  await mkdir(outDir, { recursive: true });
+  const opts = (f: string): PorosityOptions => ({ ...OPTIONS, ...(overlay ? { overlay: join(outDir, `${f.split('/').pop()}.png`) } : {}) });
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  if (phase.startsWith('1thread')) {
+    for (const f of files) await analyzePorosity(f, opts(f));
+  } else {
+    const { Piscina } = await import('piscina');
+    const pool = new Piscina({ filename: new URL('./porosity-worker.js', import.meta.url).href, maxThreads: 2, minThreads: 2, workerData: {} });
+    // (workerData {}: geotiff's web-worker dependency destructures workerData in any worker thread)
+    await Promise.all(files.map((f) => pool.run({ file: f, options: opts(f) })));
+    await pool.destroy();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const r: PhaseResult = {
+    cpuMsPerImage: (cpu.user + cpu.system) / 1000 / files.length,
+    phase,
+    images: files.length,
+    seconds,
+    imagesPerSecond: files.length / seconds,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+function child(phase: string, dir: string): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', phase, '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`phase ${phase} exited ${code}`))));
+  });
+}
+
+function skimage(dir: string): Promise<{ imagesPerSecond: number; seconds: number; images: number; peakRssMB: number } | string> {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return Promise.resolve('no /usr/bin/python3');
+  const script = fileURLToPath(new URL('../../bench/skimage_bench.py', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(py, [script, dir], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) return resolve(`scikit-image run failed: ${(stderr || err.message).trim().split('\n').pop()}`);
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+      } catch {
+        resolve('scikit-image run printed no result');
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const phase = arg('--phase');
+  if (phase) return runPhase(phase, arg('--dir')!);
+  const n = Number(arg('--n') ?? 50);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a whole number >= 1');
+  const given = arg('--dir');
+  const dir = given ?? (await mkdtemp(join(tmpdir(), 'voidscope-bench-')));
+  try {
+    let t = performance.now();
+    if (!given) await generate(dir, n);
+    const count = (await readdir(dir)).filter((f) => f.endsWith('.tif')).length;
+    process.stdout.write(`voidscope porosity bench: ${count} images ${W}×${H} 8-bit TIFF in ${dir}` + (given ? '' : ` (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`) + `\n`);
+    process.stdout.write(`stages: decode → Gaussian σ 1 → Otsu → pores ≥ 10 px (8-connected); ${cpus().length} CPUs; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
+    const rows: PhaseResult[] = [];
+    for (const p of ['1thread', '2threads', '1thread+overlay', '2threads+overlay']) {
+      t = performance.now();
+      const r = await child(p, dir);
+      rows.push(r);
+      process.stdout.write(`  ${r.phase.padEnd(18)} ${r.imagesPerSecond.toFixed(1).padStart(6)} images/s  (${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB, CPU ${r.cpuMsPerImage.toFixed(0)} ms/image)\n`);
+    }
+    if (process.argv.includes('--no-skimage')) return;
+    const sk = await skimage(dir);
+    if (typeof sk === 'string') {
+      process.stdout.write(`\n  scikit-image: skipped (${sk})\n`);
+      return;
+    }
+    process.stdout.write(`\n  scikit-image 0.19.3 (bench/skimage_bench.py, 1 process) ${sk.imagesPerSecond.toFixed(1)} images/s (${sk.seconds.toFixed(2)} s, peak RSS ${sk.peakRssMB.toFixed(0)} MB)\n`);
+    const best = rows.find((r) => r.phase === '2threads')!;
+    const single = rows.find((r) => r.phase === '1thread')!;
+    process.stdout.write(`  ratio voidscope/scikit-image: ${(best.imagesPerSecond / sk.imagesPerSecond).toFixed(2)}× (2 threads), ${(single.imagesPerSecond / sk.imagesPerSecond).toFixed(2)}× (1 thread)\n`);
+    process.stdout.write(`  ImageJ 1.53t reference on this box (shared/peers README): ≈ 9 images/s → ${(best.imagesPerSecond / 9).toFixed(2)}× (2 threads)\n`);
+  } finally {
+    if (!given && !process.argv.includes('--keep')) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});
