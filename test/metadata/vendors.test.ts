@@ -57,6 +57,13 @@ test('FEI [Scan] PixelWidth 2.5e-8 m; data bar from ResolutionY even though Data
   assert.equal(m.fields['Scan.PixelWidth'], '2.5e-008');
 });
 
+test('metadata implying no bar (ResolutionY = height) is overridden by a bar detected in the pixels', async () => {
+  const m = await meta('fei-hidden-bar.tif');
+  close(m.pixelSize?.value, 0.01);
+  assert.deepEqual(m.databar, { rows: 12, source: 'detected from pixels' });
+  assert.ok(m.warnings.some((w) => /implies no data bar, but a 12-row bar was detected/u.test(w)));
+});
+
 test('FEI navigation camera: [IRBeam] HFW 0.0064 m / ResolutionX 64 = 100 µm; DatabarHeight 6 agrees', async () => {
   const m = await meta('fei-navcam.tif');
   close(m.pixelSize?.value, 100);
