@@ -26,7 +26,7 @@ import { createRaster, type Raster } from '../../src/raster/types.js';
  */
 export async function readFixture(name: string): Promise<Raster> {
   const buf = readFileSync(join(FIXTURES, name));
-  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
   const img = await tiff.getImage();
   const rasters = await img.readRasters();
   const data = rasters[0] as Uint8Array | Uint16Array | Float32Array;
