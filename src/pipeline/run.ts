@@ -250,6 +250,8 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     progress({ type: 'stage', stage: 'analyse', message: `analysing ${tasks.length} file(s) with ${Math.min(jobs, Math.max(tasks.length, 1))} job(s)` });
     const finish = (t: AnalysisTask, o: AnalysisOutcome): void => {
       const f = files[t.index]!;
+      // Paths into the temporary report folder become report-relative (so cached results stay valid).
+      if (o.ok) o = { ...o, result: relativise(o.result, tmp) as Record<string, unknown> };
       let overlay: string | null = null;
       if (o.ok && t.overlayOut && existsSync(t.overlayOut)) overlay = relative(tmp, t.overlayOut).split(sep).join('/');
       outcomes[t.index] = { outcome: o, cached: false, overlay };
@@ -305,12 +307,12 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
       }
       if (f.label.kind === 'sem') {
         const row = semFromResult(rel, f.label, f.options, o.outcome.result, o.cached, o.overlay);
-        row.raw = relativise(row.raw, root) as Record<string, unknown>;
+        row.raw = relativise(relativise(row.raw, tmp), root) as Record<string, unknown>;
         sem.push(row);
         for (const w of row.warnings) warnings.push(`${rel}: ${w}`);
       } else {
         const row = simsFromResult(rel, f.label, f.options, f.total, o.outcome.result, o.cached);
-        row.raw = relativise(row.raw, root) as Record<string, unknown>;
+        row.raw = relativise(relativise(row.raw, tmp), root) as Record<string, unknown>;
         sims.push(row);
         for (const w of row.warnings) warnings.push(`${rel}: ${w}`);
       }
