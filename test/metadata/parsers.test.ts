@@ -194,3 +194,28 @@ test('robustness: mutated and random metadata text never throws', () => {
     }
   }
 });
+
+test('implausible values from metadata are dropped with a warning (pixel size in the wrong unit, huge bar)', async () => {
+  const { readSemMetadata } = await import('../../src/segmentation/metadata/index.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const tmp = mkdtempSync(join(tmpdir(), 'voidscope-meta-'));
+  try {
+    // A Tescan sidecar claiming 133 m per pixel (someone wrote nm as m) next to a PNG-less "image".
+    writeFileSync(join(tmp, 'a.hdr'), '[MAIN]\r\nPixelSizeX=133\r\n');
+    const raster = { width: 64, height: 64, bitDepth: 8 as const, sampleFormat: 'uint' as const, data: new Uint8Array(64 * 64), pixelSize: null };
+    const image = { file: join(tmp, 'a.png'), format: 'png' as const, raster, pages: 1, page: 0, channels: 1, greyConversion: null };
+    const m = await readSemMetadata(join(tmp, 'a.png'), image);
+    assert.equal(m.pixelSize, null);
+    assert.ok(m.warnings.some((w) => /outside the plausible/u.test(w)));
+    // A JEOL sidecar whose full height leaves 40 of 64 rows as "bar".
+    writeFileSync(join(tmp, 'b.txt'), '$CM_FORMAT JEOL-SEM\r\n$$SM_MICRON_BAR 10\r\n$$SM_MICRON_MARKER 1um\r\n$CM_FULL_SIZE 64 24\r\n');
+    const n = await readSemMetadata(join(tmp, 'b.png'), { ...image, file: join(tmp, 'b.png') });
+    assert.equal(n.pixelSize?.value, 0.1);
+    assert.equal(n.databar, null);
+    assert.ok(n.warnings.some((w) => /40-row data bar on a 64-row image: implausible/u.test(w)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

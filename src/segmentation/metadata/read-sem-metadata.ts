@@ -121,7 +121,11 @@ export async function readSemMetadata(file: string, image: DecodedImage): Promis
   const date = first('date');
   if (date !== undefined) meta.date = date;
 
-  const bar = found.find((f) => f.reading.databar)?.reading.databar ?? null;
+  let bar = found.find((f) => f.reading.databar)?.reading.databar ?? null;
+  if (bar && (bar.rows < 0 || bar.rows >= 0.5 * dims.height)) {
+    warnings.push(`${bar.source} gives a ${bar.rows}-row data bar on a ${dims.height}-row image: implausible, ignored`);
+    bar = null;
+  }
   if (bar && bar.rows > 0) meta.databar = bar;
   else {
     // No bar from metadata, or metadata implying none (imaged height = image height): look at the
@@ -148,10 +152,23 @@ function sidecarVendorLabel(text: string): string {
   return 'unknown';
 }
 
+/** Plausible pixel sizes: 1 pm (TEM) to 1 cm (a navigation-camera overview is ~0.3 mm). */
+const MIN_UM = 1e-6;
+const MAX_UM = 1e4;
+
 function validPixelSize(p: PixelSize, warnings: string[]): boolean {
   const ok = Number.isFinite(p.value) && p.value > 0 && (p.valueY === undefined || (Number.isFinite(p.valueY) && p.valueY > 0));
-  if (!ok) warnings.push(`pixel size from ${p.source} is not a positive number (${p.value}), skipped`);
-  return ok;
+  if (!ok) {
+    warnings.push(`pixel size from ${p.source} is not a positive number (${p.value}), skipped`);
+    return false;
+  }
+  for (const v of [p.value, p.valueY ?? p.value]) {
+    if (v < MIN_UM || v > MAX_UM) {
+      warnings.push(`pixel size ${v} µm from ${p.source} is outside the plausible ${MIN_UM}–${MAX_UM} µm (wrong unit?), skipped`);
+      return false;
+    }
+  }
+  return true;
 }
 
 async function readTiffMetadata(
