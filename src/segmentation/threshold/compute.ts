@@ -234,8 +234,8 @@ function thresholdFromHistogram(
   const value = binToValue(bin, info, map, integer);
   const { lo, hi } = occupiedRange(hist.counts);
   if (lo === hi) notes.push('the analysed region has a single histogram bin: the threshold is not meaningful');
-  if (bin < lo) notes.push(`threshold bin ${bin} is below every analysed pixel's bin (${lo}): no pixel is dark-void`);
-  else if (bin >= hi) notes.push(`threshold bin ${bin} is at/above every analysed pixel's bin (${hi}): every pixel is dark-void`);
+  if (lo >= 0 && bin < lo) notes.push(`threshold bin ${bin} is below the lowest occupied bin ${lo} (dark voids: none or almost none)`);
+  else if (lo >= 0 && lo !== hi && bin >= hi) notes.push(`threshold bin ${bin} is at/above the highest occupied bin ${hi} (dark voids: all or almost all)`);
   if (hist.nanPixels > 0) notes.push(`${hist.nanPixels} NaN pixels: counted in bin 0 as ImageJ does, never void`);
   const result: ThresholdResult = {
     method,
