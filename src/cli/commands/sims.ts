@@ -78,6 +78,8 @@ function ci(lo: number, hi: number): string {
 
 function printText(results: SimsMapResultWithRaster[], cmp: SimsComparison | null, heatmaps: string[]): void {
   const out: string[] = [];
+  // Notes shared by every map are printed once at the end.
+  const common = results.length > 1 ? results[0]!.assumptions.filter((a) => results.every((r) => r.assumptions.includes(a))) : [];
   for (const r of results) {
     out.push(`${r.file}`);
     out.push(`  format ${r.format}; channel ${r.channel.label ?? '(unlabelled)'}${r.channel.mzRange ? ` m/z ${fmt(r.channel.mzRange[0], 5)}–${fmt(r.channel.mzRange[1], 5)}` : ''} (${r.channel.selectedBy})`);
@@ -97,7 +99,12 @@ function printText(results: SimsMapResultWithRaster[], cmp: SimsComparison | nul
         ? `  hot-spot area     ${fmt(100 * r.hotspot.fraction, 3)} % (${r.hotspot.rule.description}; threshold ${fmt(r.hotspot.thresholdCounts)})`
         : '  hot-spot area     n/a',
     );
-    for (const a of r.assumptions) out.push(`  note: ${a}`);
+    for (const a of r.assumptions) if (!common.includes(a)) out.push(`  note: ${a}`);
+  }
+  if (common.length) {
+    out.push('');
+    out.push('Notes (all maps):');
+    for (const a of common) out.push(`  ${a}`);
   }
   if (cmp) {
     out.push('');
