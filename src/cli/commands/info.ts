@@ -3,7 +3,7 @@
  * data bar and acquisition parameters of SEM images. A thin layer over readImage + readSemMetadata.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { VoidscopeError, assertOption, isVoidscopeError } from '../../errors.js';
+import { assertOption, isVoidscopeError } from '../../errors.js';
 import { readImage } from '../../raster/read.js';
 import type { DecodedImage } from '../../raster/read.js';
 import type { PixelSize } from '../../raster/types.js';
@@ -144,7 +144,9 @@ const command: CommandModule<object, InfoArgs> = {
         out.push(info);
         if (!argv.json) process.stdout.write(`${formatInfo(info)}\n${files.length > 1 ? '\n' : ''}`);
       } catch (e) {
-        if (isVoidscopeError(e) && e.code === 'EOPTION') throw e;
+        // An option error about no particular file stops everything; anything about this file
+        // (even an out-of-range --page) is reported and the other files go on.
+        if (isVoidscopeError(e) && e.code === 'EOPTION' && e.file === undefined) throw e;
         const msg = isVoidscopeError(e) ? e.message : `${file}: ${(e as Error)?.message ?? String(e)}`;
         process.stderr.write(`voidscope: ${msg}\n`);
         process.exitCode = 1;
@@ -155,4 +157,3 @@ const command: CommandModule<object, InfoArgs> = {
 };
 export default command;
 
-export { VoidscopeError };
