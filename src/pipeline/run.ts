@@ -49,6 +49,11 @@ export interface RunStudyOptions {
   analyzers?: Analyzers;
   /** Skip writing the report files (library use that only wants the object). Default false. */
   noWrite?: boolean;
+  /**
+   * Abort the run (e.g. on Ctrl-C): the promise rejects with the signal's reason, the
+   * temporary folder is removed and an earlier report stays as it was.
+   */
+  signal?: AbortSignal;
 }
 
 const CACHE_FILE = '.voidscope-cache.json';
@@ -133,7 +138,11 @@ function safeName(rel: string): string {
 /** Analyse a study folder and write its report. */
 export async function runStudy(folder: string, options: RunStudyOptions = {}): Promise<StudyResult> {
   const startedAt = new Date();
-  const progress = options.onProgress ?? (() => undefined);
+  const signal = options.signal;
+  const progress = (e: ProgressEvent): void => {
+    signal?.throwIfAborted();
+    options.onProgress?.(e);
+  };
   const root = resolve(folder);
   if (!existsSync(root)) throw new VoidscopeError('ENOENT', 'no such folder', { file: folder });
   if (!(await stat(root)).isDirectory()) throw new VoidscopeError('EOPTION', `${folder} is not a folder`);
@@ -262,7 +271,10 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     if (tasks.length > 0) {
       if (options.analyzers || jobs === 1 || tasks.length === 1) {
         const an = options.analyzers ?? defaultAnalyzers;
-        for (const t of tasks) finish(t, await runTask(t, an));
+        for (const t of tasks) {
+          signal?.throwIfAborted();
+          finish(t, await runTask(t, an));
+        }
       } else {
         const { Piscina } = await import('piscina');
         const pool = new Piscina({
@@ -279,8 +291,9 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
             tasks.map(async (t) => {
               let o: AnalysisOutcome;
               try {
-                o = (await pool.run(t)) as AnalysisOutcome;
+                o = (await pool.run(t, signal ? { signal } : {})) as AnalysisOutcome;
               } catch (e) {
+                if (signal?.aborted) return;
                 o = { ok: false, error: { code: 'EINTERNAL', message: `${t.file}: worker failed: ${(e as Error).message}` } };
               }
               finish(t, o);
@@ -289,6 +302,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
         } finally {
           await pool.destroy();
         }
+        signal?.throwIfAborted();
       }
     }
 
@@ -413,6 +427,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
       result.run.finishedAt = new Date().toISOString();
       await writeReportFiles(result, tmp, { sourceRoot: root });
       await writeFileAtomic(join(tmp, CACHE_FILE), JSON.stringify({ version: CACHE_VERSION, voidscope: VERSION, entries: newCache }));
+      signal?.throwIfAborted();
       await swapInto(tmp, out);
     } else {
       result.run.finishedAt = new Date().toISOString();

@@ -211,6 +211,13 @@ test('an interrupted run leaves the previous report intact and no half-written o
   );
   assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before, 'previous report untouched');
   assert.deepEqual(readdirSync(work).filter((x) => x.startsWith('.interrupt-report')), [], 'temporary folder removed');
+  // The same through an AbortSignal (what the CLI does on Ctrl-C).
+  const ac = new AbortController();
+  await assert.rejects(
+    runStudy(dir, { out, analyzers: stub, signal: ac.signal, onProgress: (e) => { if (e.type === 'file') ac.abort(new Error('aborted by the user')); } }),
+    /aborted by the user/,
+  );
+  assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before);
   const fresh = join(work, 'never-written');
   await assert.rejects(runStudy(dir, { out: fresh, analyzers: stub, onProgress: (e) => { if (e.type === 'file') throw new Error('stop'); } }), /stop/);
   assert.equal(existsSync(fresh), false);

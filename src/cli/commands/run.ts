@@ -81,9 +81,14 @@ const command: CommandModule<object, RunArgs> = {
       .example('$0 run study --out /tmp/report --jobs 4 --resume', '') as never,
   handler: async (args) => {
     const rep = reporter(args);
+    // Ctrl-C: stop the analysis, remove the temporary report folder, keep any earlier report.
+    const ac = new AbortController();
+    const onSigint = (): void => ac.abort(new Error('interrupted'));
+    process.once('SIGINT', onSigint);
     let result;
     try {
       result = await runStudy(args.folder, {
+        signal: ac.signal,
         out: args.out,
         pattern: args.pattern,
         jobs: args.jobs,
@@ -91,8 +96,17 @@ const command: CommandModule<object, RunArgs> = {
         overlays: args.overlays,
         onProgress: rep.on,
       });
+    } catch (e) {
+      if (ac.signal.aborted) {
+        rep.stop();
+        process.stderr.write('voidscope: interrupted; no report written (an earlier report, if any, is unchanged)\n');
+        process.exitCode = 130;
+        return;
+      }
+      throw e;
     } finally {
       rep.stop();
+      process.removeListener('SIGINT', onSigint);
     }
     for (const f of result.failures) process.stderr.write(`voidscope: ${f.message.startsWith(f.file) ? f.message : `${f.file}: ${f.message}`}\n`);
     if (result.failures.length > 0) process.exitCode = 1;

@@ -142,6 +142,33 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
       text: (s) => fmt(s.electrochem ? rateCapabilityOf(s.electrochem.metrics, r.run.rule)?.value ?? null : null, 1),
     });
   }
+  // Columns of the electrochemistry tables voidscope does not interpret, carried through.
+  const extras = new Map<string, string | null>();
+  for (const s of r.summary) for (const [k, v] of Object.entries(s.electrochem?.extra ?? {})) if (!extras.has(k)) extras.set(k, v.unit);
+  for (const [name, unit] of extras) {
+    cols.push({
+      main: false,
+      key: `extra:${name}`,
+      csv: unit ? `${name} (${unit})` : name,
+      header: unit ? `${name} (${unit})` : name,
+      value: (s) => s.electrochem?.extra[name]?.value ?? null,
+      text: (s) => {
+        const v = s.electrochem?.extra[name];
+        return v ? `${v.value}${v.unit ? ` ${v.unit}` : ''}` : '–';
+      },
+    });
+  }
+  if (r.summary.some((s) => s.sem.pristine?.poreD50.mean != null)) {
+    const unit = r.summary.find((s) => s.sem.pristine?.poreD50.mean != null)!.sem.pristine!.poreD50.unit;
+    cols.push({
+      main: false,
+      key: 'pristine_pore_d50',
+      csv: `pristine_pore_d50_mean (${unit})`,
+      header: `Pore D50, pristine (${unit})`,
+      value: (s) => s.sem.pristine?.poreD50.mean ?? null,
+      text: (s) => (s.sem.pristine?.poreD50.mean != null ? fmt(s.sem.pristine.poreD50.mean) : '–'),
+    });
+  }
   cols.push({
     main: true,
     key: 'recommended',
