@@ -93,3 +93,16 @@ test('BIF6 corrupted: wrong magic, size mismatch (truncated / extra bytes), empt
   await assert.rejects(readSimsFile(empty), (e: Error) => e instanceof VoidscopeError && e.code === 'EEMPTY');
   await assert.rejects(readSimsFile(join(dir, 'missing.bif6')), (e: Error) => e instanceof VoidscopeError && e.code === 'ENOENT');
 });
+
+test('BIF6 id 0 with a narrow peak window is a peak; an interval with masses > 5000 u is a total', async () => {
+  const dir = tempDir();
+  const f = join(dir, 'id0.bif6');
+  writeFileSync(f, encodeBif6(W, H, [
+    { id: 0, masses: [6.99, 7.016, 7.04], counts: li },
+    { id: 1, masses: [9000, 9000, 9000], counts: total },
+  ]));
+  const ds = await readSimsFile(f);
+  assert.deepEqual(ds.channels.map((c) => c.kind), ['peak', 'total']);
+  assert.ok(ds.assumptions.some((a) => /has id 0 but a peak window 6\.99–7\.04 u/.test(a)));
+  assert.equal((await selectChannel(ds)).index, 0);
+});

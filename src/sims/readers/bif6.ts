@@ -68,7 +68,12 @@ export async function readBif6(file: string): Promise<SimsDataset> {
     }
     const allZero = raw.every((m) => m === 0);
     const sentinel = sorted[0] > 5000;
-    const isTotal = id === 0 || sentinel;
+    // id 0 = total (pybif6/ITA convention) unless it carries a narrow peak window (< 1 u wide): then it is a peak.
+    const narrow = !allZero && sorted[2] - sorted[0] < 1;
+    const isTotal = sentinel || (id === 0 && !narrow);
+    if (id === 0 && narrow) {
+      assumptions.push(`BIF6 interval ${i} has id 0 but a peak window ${sorted[0]}–${sorted[2]} u: read as a peak, not as the total-ion image`);
+    }
     if (raw[1] !== sorted[1] && raw[0] !== sorted[1]) {
       assumptions.push(`BIF6 interval ${i} (id ${id}): no stored order puts a centre between the bounds (${raw.join(', ')}); used [${sorted[0]}, ${sorted[2]}]`);
     }
