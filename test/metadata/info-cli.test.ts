@@ -63,7 +63,7 @@ test('invalid --pixel-size is an option error (exit 2)', () => {
   assert.match(r.stderr, /--pixel-size must be a positive number/u);
 });
 
-test('a --page beyond a file's pages is that file's problem: reported, exit 1, not an option error', () => {
+test('a --page beyond the pages of a file is that file problem: reported, exit 1, not an option error', () => {
   const r = run(fx('fibics.tif'), '--page', '1');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^voidscope: .*fibics\.tif: /u);
