@@ -44,9 +44,8 @@ import { readSemMetadata, resolvePixelSize } from './metadata/index.js';
 import type { DatabarInfo } from './metadata/index.js';
 import { imagejGaussianBlur, imagejGaussianAccuracy } from './filters/gaussian.js';
 import { circularKernel, medianFilter } from './filters/median.js';
-import { voidFraction } from './metrics/porosity.js';
 import { labelPores, summarizePores, type PoreSummary } from './metrics/pores.js';
-import { validateRoi } from './metrics/region.js';
+import { regionPixelCount, validateRoi } from './metrics/region.js';
 
 /** The default automatic threshold method (see the module comment for why it is not an ImageJ method). */
 export const DEFAULT_POROSITY_METHOD: AnyThresholdMethod = 'MultiOtsu';
@@ -383,11 +382,13 @@ export function measurePorosityDetailed(
 
   // Measure.
   const region = { roi, mask: mask ?? null };
-  const count = voidFraction(voids, width, region);
-  if (count.analysedPixels === 0) {
+  const analysedPixels = regionPixelCount(region, width);
+  if (analysedPixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels', context.file ? { file: context.file } : {});
   }
+  // The labelling visits every void pixel of the region once, so it also gives the void count.
   const labelled = labelPores(voids, width, micrographRows, region, { minAreaPx, labels: context.labels !== false });
+  const count = { voidPixels: labelled.voidPixels, analysedPixels, voidFraction: labelled.voidPixels / analysedPixels };
   const pores = summarizePores(labelled, count.analysedPixels, minAreaPx, pixelSize);
   const keptVoid = count.voidPixels - labelled.speckPixels;
 

@@ -223,3 +223,75 @@ test('options are validated up front with EOPTION', () => {
   assert.throws(() => measurePorosity(raster, { minPore: { value: -1, unit: 'px' } }), { code: 'EOPTION' });
   assert.throws(() => measurePorosity(raster, { threshold: Number.NaN }), { code: 'EOPTION' });
 });
+
+/** Reference: plain BFS flood fill (8-connected) inside ROI ∩ mask; areas/bboxes/border in discovery order. */
+function floodFill(voids: Uint8Array, w: number, h: number, roi: { x: number; y: number; width: number; height: number }, mask?: Uint8Array) {
+  const inside = (x: number, y: number) =>
+    x >= roi.x && y >= roi.y && x < roi.x + roi.width && y < roi.y + roi.height && (!mask || mask[y * w + x] !== 0);
+  const seen = new Uint8Array(w * h);
+  const out: { area: number; sx: number; sy: number; bbox: number[]; border: boolean }[] = [];
+  for (let y = roi.y; y < roi.y + roi.height; y++) {
+    for (let x = roi.x; x < roi.x + roi.width; x++) {
+      const i = y * w + x;
+      if (!inside(x, y) || !voids[i] || seen[i]) continue;
+      const q = [i];
+      seen[i] = 1;
+      const c = { area: 0, sx: 0, sy: 0, bbox: [x, y, x, y], border: false };
+      while (q.length) {
+        const p = q.pop()!;
+        const px = p % w;
+        const py = (p - px) / w;
+        c.area++;
+        c.sx += px;
+        c.sy += py;
+        c.bbox = [Math.min(c.bbox[0]!, px), Math.min(c.bbox[1]!, py), Math.max(c.bbox[2]!, px), Math.max(c.bbox[3]!, py)];
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            if (!dx && !dy) continue;
+            const nx = px + dx;
+            const ny = py + dy;
+            if (!inside(nx, ny)) {
+              c.border = true;
+              continue;
+            }
+            const n = ny * w + nx;
+            if (voids[n] && !seen[n]) {
+              seen[n] = 1;
+              q.push(n);
+            }
+          }
+        }
+      }
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+test('labelPores equals a plain flood fill on random images, with ROI and mask', () => {
+  const rnd = mulberry32(42);
+  for (let trial = 0; trial < 30; trial++) {
+    const w = 5 + Math.floor(rnd() * 40);
+    const h = 5 + Math.floor(rnd() * 30);
+    const p = 0.2 + rnd() * 0.5;
+    const voids = Uint8Array.from({ length: w * h }, () => (rnd() < p ? 1 : 0));
+    const roi = { x: Math.floor(rnd() * 3), y: Math.floor(rnd() * 3), width: 0, height: 0 };
+    roi.width = w - roi.x - Math.floor(rnd() * 3);
+    roi.height = h - roi.y - Math.floor(rnd() * 3);
+    const mask = trial % 2 ? Uint8Array.from({ length: w * h }, () => (rnd() < 0.85 ? 1 : 0)) : undefined;
+    const ref = floodFill(voids, w, h, roi, mask);
+    const got = labelPores(voids, w, h, { roi, mask: mask ?? null }, { labels: true });
+    assert.equal(got.pores.length, ref.length, `trial ${trial}`);
+    got.pores.forEach((g, k) => {
+      const r = ref[k]!;
+      assert.equal(g.areaPx, r.area);
+      close(g.centroidPx.x, r.sx / r.area + 0.5, 1e-9);
+      close(g.centroidPx.y, r.sy / r.area + 0.5, 1e-9);
+      assert.deepEqual(g.bbox, { x: r.bbox[0], y: r.bbox[1], width: r.bbox[2]! - r.bbox[0]! + 1, height: r.bbox[3]! - r.bbox[1]! + 1 });
+      assert.equal(g.touchesBorder, r.border, `trial ${trial} pore ${k}`);
+    });
+    let labelled = 0;
+    for (const l of got.labels!) if (l > 0) labelled++;
+    assert.equal(labelled, ref.reduce((s, r) => s + r.area, 0));
+  }
+});

@@ -155,6 +155,7 @@ function blurColumns(
   const k0 = k[0]!;
   const rows = new Int32Array(2 * r + 1);
   const round = max > 0;
+  const small = round && max <= 65535;
   for (let y = 0; y < height; y++) {
     for (let j = -r; j <= r; j++) {
       const yy = y + j < 0 ? 0 : y + j >= height ? height - 1 : y + j;
@@ -171,25 +172,30 @@ function blurColumns(
           k2 * (src[m2 + x]! + src[p2 + x]!) +
           k3 * (src[m3 + x]! + src[p3 + x]!) +
           k4 * (src[m4 + x]! + src[p4 + x]!);
-        if (round) {
-          v += 0.5;
-          v = v < 0 ? 0 : v > max ? max : v;
-        }
-        dst[off + x] = v; // integer arrays truncate, like Java's (int) cast for v ≥ 0
+        // ImageJ's (int)(v + 0.5): the kernel is positive and sums to 1, so 0 ≤ v ≤ max (+ float
+        // rounding) and |0 truncates exactly like Java's cast for 8/16-bit; 32-bit values are clamped.
+        if (small) dst[off + x] = (v + 0.5) | 0;
+        else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
+        else dst[off + x] = v;
       }
     } else {
       const c = rows[r]!;
       for (let x = 0; x < width; x++) {
         let v = k0 * src[c + x]!;
         for (let j = 1; j <= r; j++) v += k[j]! * (src[rows[r - j]! + x]! + src[rows[r + j]! + x]!);
-        if (round) {
-          v += 0.5;
-          v = v < 0 ? 0 : v > max ? max : v;
-        }
-        dst[off + x] = v;
+        if (small) dst[off + x] = (v + 0.5) | 0;
+        else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
+        else dst[off + x] = v;
       }
     }
   }
+}
+
+let scratchBuf: Float32Array | null = null;
+/** The row-pass buffer, reused between calls (one per thread; never returned to callers). */
+function scratch(n: number): Float32Array {
+  if (!scratchBuf || scratchBuf.length < n) scratchBuf = new Float32Array(n);
+  return scratchBuf.length === n ? scratchBuf : scratchBuf.subarray(0, n);
 }
 
 /**
@@ -204,7 +210,7 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   const accuracy = options.accuracy ?? imagejGaussianAccuracy(raster.bitDepth, raster.sampleFormat);
   const kx = trimKernel(gaussianKernel(sigma, accuracy, width));
   const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
-  const tmp = new Float32Array(width * height);
+  const tmp = scratch(width * height);
   blurRows(raster.data, tmp, width, height, kx);
   const data = raster.data;
   let out: PixelData;

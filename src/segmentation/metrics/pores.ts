@@ -5,8 +5,8 @@
  * ImageJ does when it analyses inside a ROI. Holes inside a pore are not part of it
  * (ImageJ without "include holes").
  *
- * Algorithm: one raster scan with union-find over provisional labels, keeping only two
- * rows of labels; per-label sums (area, Σx, Σy, bounding box, border contact) are
+ * Algorithm: one raster scan over runs of void pixels (run-length labelling) with union-find
+ * over provisional labels, keeping only the runs of two rows; per-label sums (area, Σx, Σy, bounding box, border contact) are
  * accumulated during the scan and merged into the union-find roots at the end. No
  * per-pixel objects. The smaller label always becomes the root, so a pore's root is
  * the label of its first pixel in raster order and pores are numbered in the order
@@ -106,12 +106,14 @@ export function labelPores(
   const w = roi.width;
   const h = roi.height;
   const st = new Growable(1 << 14);
-  const parent = () => st.parent;
   let next = 1; // label 0 = background
-  // Provisional labels of the previous and the current ROI row, padded by one on each side.
-  let prev = new Int32Array(w + 2);
-  let cur = new Int32Array(w + 2);
+  // Runs of void pixels of the previous and the current ROI row: start, end (inclusive, image x), label.
+  const maxRuns = (w >> 1) + 1;
+  let pS = new Int32Array(maxRuns), pE = new Int32Array(maxRuns), pL = new Int32Array(maxRuns);
+  let cS = new Int32Array(maxRuns), cE = new Int32Array(maxRuns), cL = new Int32Array(maxRuns);
+  let pN = 0;
   const provisional = options.labels ? new Int32Array(width * height) : null;
+  const xEnd = x0 + w;
 
   const find = (a: number): number => {
     const p = st.parent;
@@ -139,69 +141,76 @@ export function labelPores(
   for (let yy = 0; yy < h; yy++) {
     const y = y0 + yy;
     const rowOff = y * width;
-    cur.fill(0);
-    for (let xx = 0; xx < w; xx++) {
-      const x = x0 + xx;
-      const p = rowOff + x;
-      if (voids[p] === 0 || (mask && mask[p] === 0)) continue;
-      const c = xx + 1;
-      const n = prev[c]!;
-      let l: number;
-      if (n !== 0) {
-        l = n;
+    let cN = 0;
+    let j = 0; // first previous-row run that can still touch the current run
+    let x = x0;
+    while (x < xEnd) {
+      // Skip background, then take one run of void pixels [xs, xe].
+      if (mask) {
+        while (x < xEnd && (voids[rowOff + x] === 0 || mask[rowOff + x] === 0)) x++;
       } else {
-        const ne = prev[c + 1]!;
-        const nw = prev[c - 1]!;
-        const we = cur[c - 1]!;
-        if (ne !== 0) {
-          l = ne;
-          if (nw !== 0) l = union(l, nw);
-          if (we !== 0) l = union(l, we);
-        } else if (nw !== 0) {
-          l = nw;
-          if (we !== 0) l = union(l, we);
-        } else if (we !== 0) {
-          l = we;
-        } else {
-          if (next >= st.cap) st.grow();
-          l = next++;
-          st.parent[l] = l;
-          st.area[l] = 0;
-          st.sx[l] = 0;
-          st.sy[l] = 0;
-          st.minX[l] = x;
-          st.maxX[l] = x;
-          st.minY[l] = y;
-          st.maxY[l] = y;
-          st.border[l] = 0;
+        while (x < xEnd && voids[rowOff + x] === 0) x++;
+      }
+      if (x >= xEnd) break;
+      const xs = x;
+      if (mask) {
+        while (x < xEnd && voids[rowOff + x] !== 0 && mask[rowOff + x] !== 0) x++;
+      } else {
+        while (x < xEnd && voids[rowOff + x] !== 0) x++;
+      }
+      const xe = x - 1;
+      // 8-connectivity: previous-row runs overlapping [xs − 1, xe + 1].
+      while (j < pN && pE[j]! < xs - 1) j++;
+      let l = 0;
+      for (let k = j; k < pN && pS[k]! <= xe + 1; k++) l = l === 0 ? pL[k]! : union(l, pL[k]!);
+      if (l === 0) {
+        if (next >= st.cap) st.grow();
+        l = next++;
+        st.parent[l] = l;
+        st.area[l] = 0;
+        st.sx[l] = 0;
+        st.sy[l] = 0;
+        st.minX[l] = xs;
+        st.maxX[l] = xe;
+        st.minY[l] = y;
+        st.maxY[l] = y;
+        st.border[l] = 0;
+      }
+      cS[cN] = xs;
+      cE[cN] = xe;
+      cL[cN++] = l;
+      const len = xe - xs + 1;
+      st.area[l]! += len;
+      st.sx[l]! += ((xs + xe) * len) / 2;
+      st.sy[l]! += y * len;
+      if (xs < st.minX[l]!) st.minX[l] = xs;
+      if (xe > st.maxX[l]!) st.maxX[l] = xe;
+      if (y < st.minY[l]!) st.minY[l] = y;
+      if (y > st.maxY[l]!) st.maxY[l] = y;
+      if (provisional) provisional.fill(l, rowOff + xs, rowOff + xe + 1);
+      // Border contact: on the ROI edge, or an 8-neighbour masked out.
+      if (xs === x0 || xe === xEnd - 1 || yy === 0 || yy === h - 1) st.border[l] = 1;
+      else if (mask && st.border[l] === 0) {
+        for (let q = rowOff + xs; q <= rowOff + xe; q++) {
+          const a = q - width;
+          const b = q + width;
+          if (
+            mask[a - 1] === 0 || mask[a] === 0 || mask[a + 1] === 0 ||
+            mask[q - 1] === 0 || mask[q + 1] === 0 ||
+            mask[b - 1] === 0 || mask[b] === 0 || mask[b + 1] === 0
+          ) {
+            st.border[l] = 1;
+            break;
+          }
         }
       }
-      cur[c] = l;
-      if (provisional) provisional[p] = l;
-      st.area[l]!++;
-      st.sx[l]! += x;
-      st.sy[l]! += y;
-      if (x < st.minX[l]!) st.minX[l] = x;
-      if (x > st.maxX[l]!) st.maxX[l] = x;
-      if (y > st.maxY[l]!) st.maxY[l] = y; // minY is the row where the label was created or earlier label's
-      if (y < st.minY[l]!) st.minY[l] = y;
-      // Border contact: on the ROI edge, or an 8-neighbour masked out.
-      if (xx === 0 || yy === 0 || xx === w - 1 || yy === h - 1) st.border[l] = 1;
-      else if (mask && st.border[l] === 0) {
-        const a = p - width;
-        const b = p + width;
-        if (
-          mask[a - 1] === 0 || mask[a] === 0 || mask[a + 1] === 0 ||
-          mask[p - 1] === 0 || mask[p + 1] === 0 ||
-          mask[b - 1] === 0 || mask[b] === 0 || mask[b + 1] === 0
-        ) st.border[l] = 1;
-      }
     }
-    const t = prev;
-    prev = cur;
-    cur = t;
+    // The current row becomes the previous one.
+    let t = pS; pS = cS; cS = t;
+    t = pE; pE = cE; cE = t;
+    t = pL; pL = cL; cL = t;
+    pN = cN;
   }
-  void parent;
 
   // Merge provisional statistics into their roots (children always have larger labels,
   // so processing labels in decreasing order never merges into a non-root twice).
