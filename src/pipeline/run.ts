@@ -368,6 +368,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
       if (ref !== null) references.set(m.label.electrode, ref);
       else if (cur === undefined || m.label.binderWtPct < cur) references.set(m.label.electrode, m.label.binderWtPct);
     }
+    if (!options.analyzers) await simsCompare(sims, references, warnings);
     simsRelative(sims, references);
     const summary = buildSummary(sem, sims, ec.byBinder, references, warnings);
     const correlations = buildCorrelations(summary, rule);
@@ -468,6 +469,35 @@ async function renderHeatmaps(maps: SimsMap[], root: string, tmp: string, warnin
     }
   } catch (e) {
     warnings.push(`TOF-SIMS heat maps not rendered: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Per-map Li⁺ relative to the reference map with compareSimsMaps (exact conditional
+ * Poisson rate ratio, counts per µm²), where an electrode has exactly one reference
+ * map; with several reference maps simsRelative() uses their mean instead.
+ */
+async function simsCompare(maps: SimsMap[], references: Map<Electrode, number>, warnings: string[]): Promise<void> {
+  try {
+    const mod = (await import('../sims/index.js')) as Record<string, unknown>;
+    const compare = mod.compareSimsMaps as ((r: unknown[], i: number) => { rows: Array<{ relativeIntensity: { value: number; lower: number; upper: number; method: string } }> }) | undefined;
+    if (typeof compare !== 'function') return;
+    for (const [electrode, ref] of references) {
+      const mine = maps.filter((m) => m.status === 'ok' && m.raw && m.label.electrode === electrode);
+      const refIdx = mine.map((m, i) => (m.label.binderWtPct === ref ? i : -1)).filter((i) => i >= 0);
+      if (refIdx.length !== 1) continue;
+      const c = compare(mine.map((m) => m.raw), refIdx[0]!);
+      c.rows.forEach((row, i) => {
+        const ri = row.relativeIntensity;
+        mine[i]!.relativeToReference = {
+          value: ri.value,
+          ci95: [ri.lower, ri.upper],
+          reference: `${mine[refIdx[0]!]!.file} (${ri.method}; counting noise only)`,
+        };
+      });
+    }
+  } catch (e) {
+    warnings.push(`TOF-SIMS comparison with the reference map failed: ${(e as Error).message}`);
   }
 }
 

@@ -51,7 +51,7 @@ const key = (e: Electrode, b: number): string => `${e}|${b}`;
 /** Relative Li⁺ of each SIMS map and group, against the reference binder content of its electrode. */
 export function simsRelative(maps: SimsMap[], references: Map<Electrode, number>): void {
   for (const m of maps) {
-    if (m.status !== 'ok' || m.meanCounts === null) continue;
+    if (m.status !== 'ok' || m.meanCounts === null || m.relativeToReference) continue;
     const ref = references.get(m.label.electrode);
     if (ref === undefined) continue;
     const refMaps = maps.filter((x) => x.status === 'ok' && x.label.electrode === m.label.electrode && x.label.binderWtPct === ref && x.meanCounts !== null);
@@ -108,7 +108,8 @@ export function buildSummary(
           .map((s) => s.meanCounts!);
         const rs = summarize(refMeans);
         if (rs.mean && meanStat.mean !== null) {
-          const r = meanStat.mean / rs.mean;
+          const lone = mapsOk.length === 1 && rs.n === 1 ? mapsOk[0]!.relativeToReference : null;
+          const r = lone ? lone.value : meanStat.mean / rs.mean;
           let ci: [number, number] | null = null;
           let method = 'ratio of group means';
           if (meanStat.n >= 2 && rs.n >= 2 && meanStat.se !== null && rs.se !== null) {
@@ -128,7 +129,7 @@ export function buildSummary(
             const single = mapsOk.length === 1 ? mapsOk[0]!.relativeToReference : null;
             if (single?.ci95) {
               ci = single.ci95;
-              method = 'one map: Poisson counting interval of its mean over the reference mean';
+              method = `one map, against ${single.reference}`;
             } else {
               method = 'ratio of group means (too few maps for an interval)';
             }
