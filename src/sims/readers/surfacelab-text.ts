@@ -6,10 +6,12 @@
  * zero-based indices. Raster size = max index + 1 unless a header states it; pixels absent
  * from the file are zero; the 3D variant is summed over z (recorded as an assumption).
  */
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
 import { VoidscopeError } from '../../errors.js';
 import type { CountRaster, SimsChannel, SimsDataset } from '../types.js';
-import { describeXY, readInput, toCountRaster, validateCounts } from './common.js';
+import { describeXY, statInput, toCountRaster, validateCounts } from './common.js';
 import { parseCell, splitLines, splitWhitespace } from './text-lines.js';
 
 /** `<meas> (<id>) - <label>.txt` → parts, or null. */
@@ -29,50 +31,102 @@ function headerSize(lines: string[]): { width: number; height: number } | null {
   return null;
 }
 
-export async function readSurfaceLabImageText(file: string, text?: string): Promise<SimsDataset> {
-  const body = text ?? (await readInput(file)).toString('latin1');
-  const lines = splitLines(body);
-  const comments: string[] = [];
-  let ncols = 0;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const zs: number[] = [];
-  const cs: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+/** Growable typed column (rows of a text export can number tens of millions for 3D exports). */
+class Column<T extends Uint32Array | Float64Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly Ctor: { new (n: number): T }) {
+    this.data = new Ctor(1024);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new this.Ctor(this.data.length * 2);
+      next.set(this.data as never);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Line-by-line parser state for the image text export (fed from a stream or a string). */
+class ImageTextParser {
+  comments: string[] = [];
+  ncols = 0;
+  readonly xs = new Column(Uint32Array);
+  readonly ys = new Column(Uint32Array);
+  readonly zs = new Column(Uint32Array);
+  readonly cs = new Column(Float64Array);
+  private lineNo = 0;
+  constructor(private readonly file: string) {}
+
+  line(raw: string): void {
+    const file = this.file;
+    const i = this.lineNo++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.startsWith('#')) {
-      comments.push(line);
-      continue;
+      if (this.comments.length < 200) this.comments.push(line);
+      return;
     }
     const cells = splitWhitespace(line);
-    if (cells.length === 0) continue;
-    if (ncols === 0) {
+    if (cells.length === 0) return;
+    if (this.ncols === 0) {
       if (cells.length !== 3 && cells.length !== 4) {
         throw new VoidscopeError('EPARSE', `line ${i + 1}: ${cells.length} columns; an image text export has rows of "x y counts" or "x y z counts"`, { file });
       }
-      ncols = cells.length;
-    } else if (cells.length !== ncols) {
-      throw new VoidscopeError('EPARSE', `line ${i + 1}: ragged row with ${cells.length} columns, earlier rows have ${ncols}`, { file });
+      this.ncols = cells.length;
+    } else if (cells.length !== this.ncols) {
+      throw new VoidscopeError('EPARSE', `line ${i + 1}: ragged row with ${cells.length} columns, earlier rows have ${this.ncols}`, { file });
     }
+    const ncols = this.ncols;
     const v = cells.map((c, k) => parseCell(c, file, i + 1, k + 1));
-    const idx = ncols === 4 ? [v[0]!, v[1]!, v[2]!] : [v[0]!, v[1]!];
-    for (const [k, n] of idx.entries()) {
-      if (!Number.isInteger(n) || n < 0) {
+    const nIdx = ncols === 4 ? 3 : 2;
+    for (let k = 0; k < nIdx; k++) {
+      const n = v[k]!;
+      if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
         throw new VoidscopeError('EPARSE', `line ${i + 1}, column ${k + 1}: pixel index ${cells[k]} is not a non-negative integer`, { file });
       }
     }
     const c = v[ncols - 1]!;
     if (!Number.isFinite(c)) throw new VoidscopeError('ECORRUPT', `line ${i + 1}: count is ${cells[ncols - 1]} (not a finite number)`, { file });
     if (c < 0) throw new VoidscopeError('ECORRUPT', `line ${i + 1}: negative count ${c}`, { file });
-    xs.push(v[0]!);
-    ys.push(v[1]!);
-    if (ncols === 4) zs.push(v[2]!);
-    cs.push(c);
+    this.xs.push(v[0]!);
+    this.ys.push(v[1]!);
+    if (ncols === 4) this.zs.push(v[2]!);
+    this.cs.push(c);
   }
-  if (cs.length === 0) throw new VoidscopeError('EEMPTY', 'no data rows (only comments or blank lines)', { file });
+}
+
+async function parseImageText(file: string, text: string | undefined): Promise<ImageTextParser> {
+  const p = new ImageTextParser(file);
+  if (text !== undefined) {
+    for (const l of splitLines(text)) p.line(l);
+    return p;
+  }
+  await statInput(file);
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Infinity });
+  try {
+    for await (const l of rl) p.line(l);
+  } catch (e) {
+    if (e instanceof VoidscopeError) throw e;
+    throw new VoidscopeError('EIO', `cannot read file: ${(e as Error).message}`, { file, cause: e });
+  } finally {
+    rl.close();
+  }
+  return p;
+}
+
+export async function readSurfaceLabImageText(file: string, text?: string): Promise<SimsDataset> {
+  const p = await parseImageText(file, text);
+  const { comments, ncols } = p;
+  const n = p.cs.length;
+  const xs = p.xs.data;
+  const ys = p.ys.data;
+  const zs = p.zs.data;
+  const cs = p.cs.data;
+  if (n === 0) throw new VoidscopeError('EEMPTY', 'no data rows (only comments or blank lines)', { file });
   let maxX = 0;
   let maxY = 0;
-  for (let k = 0; k < xs.length; k++) {
+  for (let k = 0; k < n; k++) {
     if (xs[k]! > maxX) maxX = xs[k]!;
     if (ys[k]! > maxY) maxY = ys[k]!;
   }
@@ -92,19 +146,19 @@ export async function readSurfaceLabImageText(file: string, text?: string): Prom
   if (width * height > 1 << 26) throw new VoidscopeError('ETOOLARGE', `pixel indices imply a ${width}×${height} raster`, { file });
   const values = new Float64Array(width * height);
   const seen = ncols === 3 ? new Uint8Array(width * height) : null;
-  for (let k = 0; k < cs.length; k++) {
-    const p = ys[k]! * width + xs[k]!;
+  for (let k = 0; k < n; k++) {
+    const px = ys[k]! * width + xs[k]!;
     if (seen) {
-      if (seen[p]) throw new VoidscopeError('ECORRUPT', `pixel x=${xs[k]}, y=${ys[k]} appears twice`, { file });
-      seen[p] = 1;
+      if (seen[px]) throw new VoidscopeError('ECORRUPT', `pixel x=${xs[k]}, y=${ys[k]} appears twice`, { file });
+      seen[px] = 1;
     }
-    values[p] = values[p]! + cs[k]!;
+    values[px] = values[px]! + cs[k]!;
   }
-  if (cs.length < width * height && ncols === 3) {
-    assumptions.push(`${width * height - cs.length} pixels absent from the file are taken as 0 counts`);
+  if (n < width * height && ncols === 3) {
+    assumptions.push(`${width * height - n} pixels absent from the file are taken as 0 counts`);
   }
   if (ncols === 4) {
-    const planes = new Set(zs).size;
+    const planes = new Set(zs.subarray(0, n)).size;
     assumptions.push(`3D export (x y z counts): summed over ${planes} z plane(s) into one 2D image`);
   }
   assumptions.push('pixel indices are zero-based, x = first column, y = second column, row 0 at the top');
@@ -132,7 +186,7 @@ export async function readSurfaceLabImageText(file: string, text?: string): Prom
     height,
     pixelSize: null,
     assumptions,
-    meta: { measurement: name?.measurement ?? null, columns: ncols, rows: cs.length, header: comments },
+    meta: { measurement: name?.measurement ?? null, columns: ncols, rows: n, header: comments },
   };
 }
 
