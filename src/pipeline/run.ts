@@ -309,6 +309,8 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     // --- typed rows, in file order (independent of completion order and --jobs)
     const sem: SemImage[] = [];
     const sims: SimsMap[] = [];
+    // The same analysis warning for many files is reported once, with the files it concerns.
+    const fileWarnings = new Map<string, string[]>();
     files.forEach((f, i) => {
       const o = outcomes[i]!;
       const rel = f.rel;
@@ -323,15 +325,18 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
         const row = semFromResult(rel, f.label, f.options, o.outcome.result, o.cached, o.overlay);
         row.raw = relativise(relativise(row.raw, tmp), root) as Record<string, unknown>;
         sem.push(row);
-        for (const w of row.warnings) warnings.push(`${rel}: ${w}`);
+        for (const w of row.warnings) fileWarnings.set(w, [...(fileWarnings.get(w) ?? []), rel]);
       } else {
         const row = simsFromResult(rel, f.label, f.options, f.total, o.outcome.result, o.cached);
         row.raw = relativise(relativise(row.raw, tmp), root) as Record<string, unknown>;
         sims.push(row);
-        for (const w of row.warnings) warnings.push(`${rel}: ${w}`);
+        for (const w of row.warnings) fileWarnings.set(w, [...(fileWarnings.get(w) ?? []), rel]);
       }
     });
 
+    for (const [w, list] of fileWarnings) {
+      warnings.push(list.length === 1 ? `${list[0]}: ${w}` : `${w} (${list.length} files: ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''})`);
+    }
     if (!options.noWrite && !options.analyzers && overlays) await renderHeatmaps(sims, root, tmp, warnings);
 
     // --- electrochemistry

@@ -114,7 +114,7 @@ const command: CommandModule<object, RunArgs> = {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
     }
-    if (args.quiet) return;
+    if (args.quiet || args['json-log']) return;
     const out = process.stderr;
     for (const r of result.recommendations) {
       out.write(`${r.electrode}: ${r.decided ? `${formatBinder(r.bestBinderWtPct!)} wt % NBR is best` : 'the data cannot decide'} — ${r.reasons[0]}\n`);
