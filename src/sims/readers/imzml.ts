@@ -283,6 +283,9 @@ export function parseImzmlXml(xmlFile: string, text: string, ibdFile = ''): Omit
   }
   if (maxCountX !== null && maxCountX > width) width = maxCountX;
   if (maxCountY !== null && maxCountY > height) height = maxCountY;
+  if (width * height > 1 << 28) {
+    throw new VoidscopeError('ETOOLARGE', `pixel positions imply a ${width}×${height} raster (over 268 megapixels)`, { file: xmlFile });
+  }
   return {
     xmlFile,
     ibdFile,
