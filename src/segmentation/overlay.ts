@@ -12,7 +12,7 @@
  */
 import type { Raster } from '../raster/types.js';
 import sharp from 'sharp';
-import { blendPixel, drawScaleBar, drawText, encodePng, fillRect, greyToRgba, strokeRect, textHeight, textWidth } from '../render/index.js';
+import { drawScaleBar, drawText, fillRect, greyToRgba, strokeRect, textHeight, textWidth } from '../render/index.js';
 import type { RgbaImage, Rgba } from '../render/index.js';
 import type { PorosityDetail } from './porosity.js';
 
@@ -25,28 +25,42 @@ function formatNumber(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
+/** a·(1 − α) + c·α in integers (α in 0..255). */
+function mix(a: number, c: number, alpha: number): number {
+  return (a * (255 - alpha) + c * alpha + 127) / 255 | 0;
+}
+
 /** Draw the overlay into an RGBA picture of the full image (data bar included). */
 export function drawOverlay(raster: Raster, detail: PorosityDetail): RgbaImage {
+  // Grey → RGBA with render's display mapping, then tints applied in one pass over the pixels
+  // (tight loop; the per-pixel blendPixel call is too slow for 3-megapixel images).
   const img = greyToRgba(raster);
-  const { result, labels } = detail;
-  const { width } = raster;
+  const { result, labels, voids } = detail;
+  const { width, height } = raster;
   const roi = result.roi;
-  // Dim everything outside the analysed rectangle (incl. an excluded data bar).
-  for (let y = 0; y < raster.height; y++) {
-    const inRows = y >= roi.y && y < roi.y + roi.height;
-    for (let x = 0; x < width; x++) {
-      if (!inRows || x < roi.x || x >= roi.x + roi.width) blendPixel(img, x, y, OUTSIDE);
-    }
-  }
-  // Pores and specks; pixels inside the rectangle but outside the mask are dimmed.
   const regionMask = detail.regionMask;
-  for (let y = roi.y; y < roi.y + roi.height; y++) {
-    for (let x = roi.x; x < roi.x + roi.width; x++) {
+  const d = img.data;
+  const x1 = roi.x + roi.width;
+  const y1 = roi.y + roi.height;
+  for (let y = 0; y < height; y++) {
+    const inRows = y >= roi.y && y < y1;
+    for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const l = labels ? labels[i]! : detail.voids[i]!;
-      if (l > 0) blendPixel(img, x, y, PORE);
-      else if (l < 0) blendPixel(img, x, y, SPECK);
-      else if (regionMask && regionMask[i] === 0) blendPixel(img, x, y, OUTSIDE);
+      const j = 4 * i;
+      let c: Rgba | null = null;
+      if (!inRows || x < roi.x || x >= x1) c = OUTSIDE;
+      else {
+        const l = labels ? labels[i]! : voids[i]!;
+        if (l > 0) c = PORE;
+        else if (l < 0) c = SPECK;
+        else if (regionMask && regionMask[i] === 0) c = OUTSIDE;
+      }
+      if (c) {
+        const a = c[3];
+        d[j] = mix(d[j]!, c[0], a);
+        d[j + 1] = mix(d[j + 1]!, c[1], a);
+        d[j + 2] = mix(d[j + 2]!, c[2], a);
+      }
     }
   }
   strokeRect(img, roi, OUTLINE, Math.max(1, Math.round(width / 500)));
@@ -66,9 +80,23 @@ export function drawOverlay(raster: Raster, detail: PorosityDetail): RgbaImage {
   return img;
 }
 
-/** Overlay PNG bytes. */
+/**
+ * Overlay PNG bytes: RGB (the overlay is opaque), zlib level 2 without adaptive filtering — about
+ * 10× faster than render's encodePng (RGBA, level 6) on 3-megapixel overlays, files ≈ 1.5× larger.
+ */
 export async function renderOverlay(raster: Raster, detail: PorosityDetail): Promise<Buffer> {
-  return encodePng(drawOverlay(raster, detail));
+  const img = drawOverlay(raster, detail);
+  const n = img.width * img.height;
+  const rgb = Buffer.allocUnsafe(n * 3);
+  const d = img.data;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    rgb[j] = d[4 * i]!;
+    rgb[j + 1] = d[4 * i + 1]!;
+    rgb[j + 2] = d[4 * i + 2]!;
+  }
+  return sharp(rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png({ compressionLevel: 2, adaptiveFiltering: false })
+    .toBuffer();
 }
 
 /** 0/255 void-mask PNG of the full image size (the analysed rows at the top; the rest 0). */
