@@ -47,11 +47,14 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
     for (const electrode of ['cathode', 'anode', 'full-cell'] as const) {
       const mine = files.filter((f) => f.label.electrode === electrode);
       if (mine.length === 0) continue;
-      const exts = [...new Set(mine.map((f) => posix.extname(f.rel).toLowerCase()))];
+      let exts = [...new Set(mine.map((f) => posix.extname(f.rel).toLowerCase()))];
+      // SIMS maps exported both as BIF6 and as text: one form is enough (the scan already dropped the duplicates).
+      if (kind === 'sims' && exts.includes('.bif6')) exts = exts.filter((e) => e === '.bif6' || mine.some((f) => posix.extname(f.rel).toLowerCase() === e && !/\.bif6$/i.test(f.rel)));
       const dir = commonDir(mine.map((f) => f.rel));
       const glob = `${dir ? `${dir}/` : ''}**/*${exts.length === 1 ? exts[0] : `{${exts.join(',')}}`}`;
       const g: Record<string, unknown> = { name: `${kind.toUpperCase()} ${electrode}`, kind, electrode, files: glob };
-      if (kind === 'sem') g.options = { method: 'Otsu', voids: 'dark' };
+      // The threshold method is left to analyzePorosity's default (recorded per image in the report); pin it here if needed.
+      if (kind === 'sem') g.options = { voids: 'dark' };
       else {
         g.state = 'cycled';
         const cycles = mine.find((f) => f.label.cycles)?.label.cycles;

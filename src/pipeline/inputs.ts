@@ -261,6 +261,18 @@ export function labelWithoutStudy(all: string[], pattern: PathPattern | null): S
     const lf: LabelledFile = { rel: f, abs: '', label: c.label, options: {}, total: kind === 'sims' ? pairTotal(f, all) : null, reference: null };
     (kind === 'sem' ? res.sem : res.sims).push(lf);
   }
+  // The same measurement exported twice (BIF6 and SurfaceLab text "<stem> (id) - label.txt") would be
+  // counted twice: keep the BIF6 form.
+  const bifStems = new Map(res.sims.filter((x) => /\.bif6?$/i.test(x.rel)).map((x) => [x.rel.replace(/\.[^.]+$/, '').toLowerCase(), x.rel]));
+  res.sims = res.sims.filter((x) => {
+    const m = SURFACELAB_NAME.exec(basename(x.rel));
+    const stem = m ? `${posix.dirname(x.rel)}/${m[1]!.trim()}`.toLowerCase() : null;
+    if (stem && bifStems.has(stem)) {
+      res.warnings.push(`${x.rel}: the same measurement as ${basename(bifStems.get(stem)!)} (text export); the BIF6 form is used`);
+      return false;
+    }
+    return true;
+  });
   const claimed = new Set([...res.sem, ...res.sims].map((x) => x.rel));
   for (const [f, owner] of side) if (claimed.has(owner)) res.auxiliary.push({ rel: f, role: 'sidecar', owner });
   const totals = new Set(res.sims.map((s) => s.total).filter((x): x is string => x !== null));

@@ -286,12 +286,15 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
           // in any non-main thread; an empty object makes it behave as on the main thread.
           workerData: {},
         });
+        // One abort listener for the whole pool (not one per task): destroying the pool rejects the pending tasks.
+        const onAbort = (): void => void pool.destroy();
+        signal?.addEventListener('abort', onAbort, { once: true });
         try {
           await Promise.all(
             tasks.map(async (t) => {
               let o: AnalysisOutcome;
               try {
-                o = (await pool.run(t, signal ? { signal } : {})) as AnalysisOutcome;
+                o = (await pool.run(t)) as AnalysisOutcome;
               } catch (e) {
                 if (signal?.aborted) return;
                 o = { ok: false, error: { code: 'EINTERNAL', message: `${t.file}: worker failed: ${(e as Error).message}` } };
@@ -300,6 +303,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
             }),
           );
         } finally {
+          signal?.removeEventListener('abort', onAbort);
           await pool.destroy();
         }
         signal?.throwIfAborted();
