@@ -167,3 +167,9 @@ test('labelling with a study file: groups, path-derived binder/state, unmatched 
   assert.deepEqual(r.tables, ['ec/table.csv']);
   assert.equal(r.cycling[0]!.source, 'illustrative');
 });
+
+test('without a study file: a map exported as BIF6 and as SurfaceLab text is counted once', () => {
+  const r = labelWithoutStudy(['sims/anode/NBR0.5/m.bif6', 'sims/anode/NBR0.5/m (2) - Li+.txt', 'sims/anode/NBR0.5/m (0) - total.txt', 'sims/anode/NBR1.5/k (2) - Li+.txt'], null);
+  assert.deepEqual(r.sims.map((x) => x.rel), ['sims/anode/NBR0.5/m.bif6', 'sims/anode/NBR1.5/k (2) - Li+.txt']);
+  assert.deepEqual(r.warnings, ['sims/anode/NBR0.5/m (2) - Li+.txt: the same measurement as m.bif6 (text export); the BIF6 form is used']);
+});

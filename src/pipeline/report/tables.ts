@@ -63,7 +63,7 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
       csv: 'porosity_increase (pp)',
       header: 'Increase (pp) [95 % CI, Welch]',
       value: (s) => s.sem.increase?.value ?? null,
-      text: (s) => (s.sem.increase ? `${fmt(s.sem.increase.value)} ${fmtCi(s.sem.increase.ci95)}` : '–'),
+      text: (s) => (s.sem.increase ? `${fmt(s.sem.increase.value)} pp ${fmtCi(s.sem.increase.ci95)}` : '–'),
     });
     cols.push({ main: true, key: 'porosity_increase_ci95_low', csv: 'porosity_increase_ci95_low (pp)', header: '', value: (s) => s.sem.increase?.ci95?.low ?? null, text: () => '' });
     cols.push({ main: true, key: 'porosity_increase_ci95_high', csv: 'porosity_increase_ci95_high (pp)', header: '', value: (s) => s.sem.increase?.ci95?.high ?? null, text: () => '' });
