@@ -94,9 +94,10 @@ export function fitText(text: string, maxW: number): string {
   return '...';
 }
 
-function upscaleFactor(w: number, h: number): number {
+/** Integer nearest-neighbour zoom so the longest map side is drawn at ≥ 384 px (at most 128×). */
+export function heatmapUpscale(w: number, h: number): number {
   const f = Math.max(1, Math.ceil(384 / Math.max(w, h)));
-  return Math.min(f, 16);
+  return Math.min(f, 128);
 }
 
 function drawMap(img: RgbaImage, x0: number, y0: number, r: CountRaster, f: number, pos: (v: number) => number): void {
@@ -153,7 +154,7 @@ function shortNames(files: string[]): string[] {
 }
 
 function renderOne(maps: SimsHeatmapInput[], max: number, log: boolean): RgbaImage {
-  const f = upscaleFactor(Math.max(...maps.map((m) => m.raster.width)), Math.max(...maps.map((m) => m.raster.height)));
+  const f = heatmapUpscale(Math.max(...maps.map((m) => m.raster.width)), Math.max(...maps.map((m) => m.raster.height)));
   const pad = 10;
   const th = textHeight(16);
   const unit = maps[0]!.unit ?? 'counts/pixel';
@@ -223,7 +224,13 @@ export async function renderSimsHeatmaps(maps: SimsHeatmapInput[], options: Sims
 }
 
 /** Heat-map input from an analysis result (title = file stem + channel, unit per binning). */
-export function heatmapInputFromResult(r: { file: string; channel: { label: string | null; mzRange?: [number, number] | null }; binning: { factor: number }; raster?: CountRaster }): SimsHeatmapInput {
+export function heatmapInputFromResult(r: {
+  file: string;
+  channel: { label: string | null; mzRange?: [number, number] | null };
+  binning: { factor: number };
+  integerCounts?: boolean;
+  raster?: CountRaster;
+}): SimsHeatmapInput {
   const raster = (r as { raster?: CountRaster }).raster;
   if (!raster) throw new VoidscopeError('EOPTION', 'result carries no raster (was it produced by analyzeSimsMap?)', { file: r.file });
   const stem = basename(r.file, extname(r.file));
@@ -234,6 +241,6 @@ export function heatmapInputFromResult(r: { file: string; channel: { label: stri
     raster,
     title: `${parent ? parent + '/' : ''}${stem}${chan ? ` · ${chan}` : ''}`,
     name: r.file,
-    unit: r.binning.factor > 1 ? `counts per ${r.binning.factor}x${r.binning.factor} bin` : 'counts/pixel',
+    unit: `${r.integerCounts === false ? 'intensity' : 'counts'} ${r.binning.factor > 1 ? `per ${r.binning.factor}x${r.binning.factor} bin` : 'per pixel'}`,
   };
 }

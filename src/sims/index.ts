@@ -15,7 +15,7 @@ export type { ReadSimsOptions, SimsChannelInfo } from './read.js';
 export { selectChannel, parseChannelSelector, labelMatches, canonicalLabel, findTotalChannel, LI7_MZ, DEFAULT_MZ_TOL } from './channels.js';
 export { analyzeSimsMap, compareSimsMaps, parseRoi } from './analyze.js';
 export type { SimsAnalysisOptions, SimsMapResult, SimsMapResultWithRaster, SimsComparison, SimsComparisonRow, SimsInterval } from './analyze.js';
-export { renderSimsHeatmaps, heatmapInputFromResult, linearTicks, logTicks } from './heatmap.js';
+export { renderSimsHeatmaps, heatmapInputFromResult, heatmapUpscale, linearTicks, logTicks } from './heatmap.js';
 export type { SimsHeatmapInput, SimsHeatmapOptions, SimsHeatmapOutput } from './heatmap.js';
 export { garwoodInterval, meanCountsInterval } from './stats/poisson-interval.js';
 export type { Interval as CountInterval } from './stats/poisson-interval.js';

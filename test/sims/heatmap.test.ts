@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { createRaster, linearTicks, logTicks, renderSimsHeatmaps, VoidscopeError } from '../../src/index.js';
+import { createRaster, heatmapUpscale, linearTicks, logTicks, renderSimsHeatmaps, VoidscopeError } from '../../src/index.js';
 import { textHeight } from '../../src/render/index.js';
 import { tempDir } from './helpers.js';
 
@@ -21,6 +21,7 @@ async function pixel(file: string, x: number, y: number): Promise<number[]> {
 }
 
 const N = 8;
+const F = heatmapUpscale(N, N); // 48: 8 px drawn ≥ 384 px wide
 const ramp = (scale: number) => createRaster(N, N, Uint32Array.from({ length: N * N }, (_, i) => Math.round(((i % N) / (N - 1)) * scale)), { pixelSize: { value: 0.5, unit: 'µm', source: 'test' } });
 
 test('ticks: 1-2-5 linear steps and decades for log', () => {
@@ -42,16 +43,17 @@ test('several maps: one PNG each with a shared linear scale; viridis colours at 
   );
   assert.deepEqual(res.files, [join(dir, 'li-NBR0.5-map.png'), join(dir, 'li-NBR2.5-map.png')]);
   assert.deepEqual(res.scale, { min: 0, max: 20, log: false, colormap: 'viridis' });
-  // 8 px maps are drawn 16× (nearest neighbour), at (10, 10 + textHeight + 6).
-  const y0 = 10 + textHeight(16) + 6 + 8;
-  const xLast = 10 + 7 * 16 + 8; // rightmost column centre
+  // 8 px maps are drawn F× (nearest neighbour), at (10, 10 + textHeight + 6).
+  assert.equal(F, 48);
+  const y0 = 10 + textHeight(16) + 6 + F / 2;
+  const xLast = 10 + 7 * F + F / 2; // rightmost column centre
   // Map "low": rightmost value 10 of 20 → viridis(0.5); map "high": 20 → viridis(1).
   const tol = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) <= 2);
   assert.ok(tol(await pixel(res.files[0]!, xLast, y0), rgb(interpolateViridis(Math.round(0.5 * 255) / 255))));
   assert.ok(tol(await pixel(res.files[1]!, xLast, y0), rgb(interpolateViridis(1))));
-  assert.ok(tol(await pixel(res.files[0]!, 10 + 8, y0), rgb(interpolateViridis(0))));
+  assert.ok(tol(await pixel(res.files[0]!, 10 + F / 2, y0), rgb(interpolateViridis(0))));
   const meta = await sharp(res.files[0]!).metadata();
-  assert.ok(meta.width! > N * 16 + 40, 'room for the colour bar');
+  assert.ok(meta.width! > N * F + 40, 'room for the colour bar');
 });
 
 test('log scale, panel layout, and option errors', async () => {
@@ -60,9 +62,9 @@ test('log scale, panel layout, and option errors', async () => {
   const res = await renderSimsHeatmaps([{ raster: ramp(99), title: 'a' }, { raster: ramp(9), title: 'b' }], { out, log: true, layout: 'panel' });
   assert.deepEqual(res.files, [out]);
   assert.equal(res.scale.log, true);
-  const y0 = 10 + textHeight(16) + 6 + 8;
+  const y0 = 10 + textHeight(16) + 6 + F / 2;
   // Value 9 on a log scale to 99: log10(10)/log10(100) = 0.5.
-  const xB = 10 + N * 16 + 10 + 7 * 16 + 8;
+  const xB = 10 + N * F + 10 + 7 * F + F / 2;
   const c = await pixel(out, xB, y0);
   const want = rgb(interpolateViridis(Math.round(0.5 * 255) / 255));
   assert.ok(c.every((v, i) => Math.abs(v - want[i]!) <= 2), `${c} vs ${want}`);

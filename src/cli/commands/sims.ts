@@ -41,6 +41,8 @@ interface Args {
   panel?: boolean;
   format?: string;
   'no-total'?: boolean;
+  level?: number;
+  'heatmap-max'?: number;
 }
 
 function fmt(v: number, digits = 4): string {
@@ -69,6 +71,7 @@ function buildOptions(a: Args): SimsAnalysisOptions {
   if (a.fov !== undefined) o.fovUm = a.fov;
   if (a.bin !== undefined) o.bin = a.bin;
   if (a.format !== undefined) o.format = a.format as SimsFormat;
+  if (a.level !== undefined) o.level = a.level;
   return o;
 }
 
@@ -87,11 +90,12 @@ function printText(results: SimsMapResultWithRaster[], cmp: SimsComparison | nul
       `  map ${r.width}×${r.height} px${r.roi ? ` (ROI ${r.roi.x},${r.roi.y},${r.roi.width},${r.roi.height})` : ''}${r.binning.factor > 1 ? `, ${r.binning.factor}×${r.binning.factor} binned` : ''}; ${r.pixelSize ? `${fmt(r.pixelSize.value)} µm/px (${r.pixelSize.source}), ${fmt(r.areaUm2!)} µm²` : 'uncalibrated (use --fov)'}`,
     );
     out.push(`  total counts      ${fmt(r.totalCounts, 8)}`);
-    out.push(`  mean counts/px    ${fmt(r.meanCounts)}  95% CI ${ci(r.meanCountsCI95.lower, r.meanCountsCI95.upper)} (exact Poisson)`);
+    const pct = `${Math.round(r.meanCountsCI95.level * 1000) / 10}%`;
+    out.push(`  mean counts/px    ${fmt(r.meanCounts)}  ${pct} CI ${ci(r.meanCountsCI95.lower, r.meanCountsCI95.upper)} (exact Poisson)`);
     out.push(`  median / max      ${fmt(r.medianCounts)} / ${fmt(r.maxCounts)};  zero pixels ${fmt(100 * r.zeroFraction, 3)} %;  dispersion (var/mean) ${r.dispersionIndex === null ? 'n/a' : fmt(r.dispersionIndex, 3)}`);
     out.push(
       r.ticRatio
-        ? `  / total ion       ${fmt(r.ticRatio.value)}  95% CI ${ci(r.ticRatio.lower, r.ticRatio.upper)} (Clopper–Pearson; total ${fmt(r.ticRatio.totalIonCounts, 8)} counts, ${r.total?.source})`
+        ? `  / total ion       ${fmt(r.ticRatio.value)}  ${pct} CI ${ci(r.ticRatio.lower, r.ticRatio.upper)} (Clopper–Pearson; total ${fmt(r.ticRatio.totalIonCounts, 8)} counts, ${r.total?.source})`
         : '  / total ion       n/a (no total-ion image; give --total)',
     );
     out.push(
@@ -144,6 +148,8 @@ const command: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', describe: 'print JSON on stdout' })
       .option('heatmap', { type: 'string', describe: 'write heat map PNG(s): out.png, or out-<name>.png per map with a shared colour scale' })
       .option('log', { type: 'boolean', describe: 'log colour scale (log10(1 + counts)) for --heatmap' })
+      .option('heatmap-max', { type: 'number', describe: 'top of the colour scale in counts (default: the largest pixel over all maps)' })
+      .option('level', { type: 'number', describe: 'confidence level of all intervals (default 0.95)' })
       .option('panel', { type: 'boolean', describe: 'with several maps, one side-by-side PNG instead of one per map' })
       .option('format', { type: 'string', choices: [...SIMS_FORMATS], describe: 'force a reader instead of detecting the format' })
       .example('$0 sims samples/sims/anode/NBR*/*.bif6 --fov 50 --reference samples/sims/anode/NBR0.5/SiC-anode_NBR0.5_15cyc_pos.bif6', 'Li+ of five anodes relative to 0.5 wt% NBR')
@@ -207,11 +213,11 @@ const command: CommandModule<object, Args> = {
     }
     if (results.length === 0) return;
     const refAt = a.reference !== undefined ? okFiles.indexOf(a.reference) : 0;
-    const cmp = results.length > 1 || a.reference !== undefined ? compareSimsMaps(results, Math.max(0, refAt === -1 ? refIndex : refAt)) : null;
+    const cmp = results.length > 1 || a.reference !== undefined ? compareSimsMaps(results, Math.max(0, refAt === -1 ? refIndex : refAt), options.level ?? 0.95) : null;
     let heatmaps: string[] = [];
     let scale = null;
     if (a.heatmap !== undefined) {
-      const r = await renderSimsHeatmaps(results.map(heatmapInputFromResult), { out: a.heatmap, log: a.log ?? false, layout: a.panel ? 'panel' : 'separate' });
+      const r = await renderSimsHeatmaps(results.map(heatmapInputFromResult), { out: a.heatmap, log: a.log ?? false, layout: a.panel ? 'panel' : 'separate', ...(a['heatmap-max'] !== undefined ? { max: a['heatmap-max'] } : {}) });
       heatmaps = r.files;
       scale = r.scale;
     }
