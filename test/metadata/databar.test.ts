@@ -120,3 +120,49 @@ test('a bar taller than 35 % of the image is refused (it would cut most of the d
   const d = micrographWithBar(200, 100, 60, 51);
   assert.equal(detectDatabar(r8(200, 160, d)), null);
 });
+
+/** A micrograph with an instrument-like bar: real bitmap-font text and a scale bar, then JPEG. */
+async function jpegWithBar(bright: boolean, quality: number, seed: number): Promise<{ raster: Raster; bar: number }> {
+  const { createRgba, drawText, fillRect } = await import('../../src/render/index.js');
+  const sharp = (await import('sharp')).default;
+  const w = 640;
+  const imaged = 440;
+  const bar = 40;
+  const img = createRgba(w, imaged + bar);
+  const m = micrograph(w, imaged, seed);
+  for (let i = 0; i < w * imaged; i++) img.data.fill(m[i]!, 4 * i, 4 * i + 3);
+  const bg = bright ? 255 : 20;
+  const ink = bright ? 'black' : 'white';
+  fillRect(img, 0, imaged, w, bar, [bg, bg, bg, 255]);
+  if (bright) {
+    fillRect(img, 0, imaged, w, 1, [0, 0, 0, 255]); // frame lines, as the Zeiss data zone
+    fillRect(img, 0, imaged + bar - 1, w, 1, [0, 0, 0, 255]);
+  }
+  drawText(img, 8, imaged + 12, 'EHT = 5.00 kV   WD = 4.0 mm   Mag = 10.00 K X', { size: 16, color: ink });
+  fillRect(img, 520, imaged + 18, 100, 4, bright ? [0, 0, 0, 255] : [255, 255, 255, 255]);
+  drawText(img, 555, imaged + 24, '1 um', { size: 16, color: ink });
+  const grey = new Uint8Array(w * (imaged + bar));
+  for (let i = 0; i < grey.length; i++) grey[i] = img.data[4 * i]!;
+  const jpg = await sharp(Buffer.from(grey), { raw: { width: w, height: imaged + bar, channels: 1 } }).jpeg({ quality }).toBuffer();
+  const { data, info } = await sharp(jpg).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { raster: createRaster(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.length)), bar };
+}
+
+test('JPEG-compressed bars (quality 85 and 75, dark and bright with frame lines) are still found', async () => {
+  for (const bright of [false, true]) {
+    for (const q of [85, 75]) {
+      const { raster, bar } = await jpegWithBar(bright, q, 61);
+      assert.deepEqual(detectDatabar(raster), { rows: bar, source: 'detected from pixels' }, `bright=${bright} q=${q}`);
+    }
+  }
+});
+
+test('JPEG-compressed micrographs without a bar: never fires', async () => {
+  const sharp = (await import('sharp')).default;
+  for (let seed = 200; seed < 210; seed++) {
+    const d = micrograph(320, 240, seed);
+    const jpg = await sharp(Buffer.from(d), { raw: { width: 320, height: 240, channels: 1 } }).jpeg({ quality: 70 }).toBuffer();
+    const { data } = await sharp(jpg).greyscale().raw().toBuffer({ resolveWithObject: true });
+    assert.equal(detectDatabar(r8(320, 240, new Uint8Array(data.buffer, data.byteOffset, data.length))), null, `seed ${seed}`);
+  }
+});

@@ -9,14 +9,15 @@
  * frequent grey value on a few percent of its pixels (noise spreads values), even in dark pores.
  *
  * Conservative by design (a false positive silently removes real data). All of these must hold:
- *  1. Scanning up from the bottom (ignoring up to MAX_TAIL stray rows at the very bottom, as in
- *     Zeiss files whose last row is a scan line), a run of "bar rows": the modal grey value covers
- *     ≥ 50 % of the row (weak rows ≥ 25 % with the bar's background as mode are tolerated inside
- *     the band, never at its top edge).
+ *  1. Band: scanning up from the bottom (ignoring up to MAX_TAIL stray rows at the very bottom, as
+ *     in Zeiss files whose last row is a scan line), rows whose modal grey value — counted ±2 of 256
+ *     levels, so that JPEG ringing does not break a flat background — covers ≥ 50 % of the row and
+ *     is the band's background; drawn frame lines (≥ 85 % one value, any value) belong to it;
+ *     weak rows (≥ 25 % background) are tolerated inside the band, never at its top edge.
  *  2. Band height between max(5 px, 1 % of the height) and 35 % of the height.
- *  3. Sharp horizontal transition: the row just above has a modal fraction < 35 % and at least
- *     0.35 less than the band's top row; the median modal fraction of the 16 rows above is < 30 %;
- *     the bar background value covers < 25 % of those rows.
+ *  3. Sharp horizontal transition: the row just above is a micrograph row (its single most
+ *     frequent value covers < 35 %, and ≥ 0.35 less than the band's top row); the median of that
+ *     share over the 16 rows above is < 30 %; the bar background covers < 25 % of those rows.
  *  4. Full width: in ≥ 80 % of the columns, the background value fills ≥ 50 % of the band rows.
  *  5. Ink: ≥ 0.3 % of the band pixels differ from the background by ≥ 1/4 of the grey range.
  * Returns null when any test fails.
@@ -31,6 +32,10 @@ const BAR_ROW = 0.5;
 const WEAK_ROW = 0.25;
 const MAX_WEAK_RUN = 8;
 const ABOVE_ROWS = 16;
+/** Grey levels (of 256) counted as the same background value. */
+const TOL = 2;
+/** A row this uniform (±TOL) is a drawn line (bar frame) whatever its grey value. */
+const LINE_ROW = 0.85;
 
 export function detectDatabar(raster: Raster): DatabarInfo | null {
   const { width: W, height: H, data } = raster;
@@ -40,57 +45,82 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
   // Bin every value to 0..255 over the image's value range (exact values for 8-bit data).
   const toBin = binner(raster);
   const lowest = Math.max(0, H - maxRows - ABOVE_ROWS - MAX_TAIL - 1);
-  const rowCache = new Map<number, { mode: number; frac: number }>();
+  const rowCache = new Map<number, { mode: number; frac: number; exact: number }>();
   const hist = new Uint32Array(256);
-  const rowStat = (y: number): { mode: number; frac: number } => {
+  /**
+   * Row statistics: `mode`/`frac` of the histogram smoothed over ±TOL grey levels (JPEG ringing
+   * spreads a flat bar background over neighbouring values), and `exact`, the share of the single
+   * most frequent value (how a micrograph row is recognised: noise spreads its values).
+   */
+  const rowStat = (y: number): { mode: number; frac: number; exact: number } => {
     let s = rowCache.get(y);
     if (s) return s;
     hist.fill(0);
     const o = y * W;
     for (let x = 0; x < W; x++) hist[toBin(data[o + x]!)]!++;
+    let exact = 0;
+    for (let i = 0; i < 256; i++) if (hist[i]! > exact) exact = hist[i]!;
+    let win = 0;
+    for (let i = 0; i <= TOL; i++) win += hist[i]!;
     let mode = 0;
-    for (let i = 1; i < 256; i++) if (hist[i]! > hist[mode]!) mode = i;
-    s = { mode, frac: hist[mode]! / W };
+    let best = win;
+    for (let m = 1; m < 256; m++) {
+      if (m + TOL < 256) win += hist[m + TOL]!;
+      if (m - TOL - 1 >= 0) win -= hist[m - TOL - 1]!;
+      if (win > best) [best, mode] = [win, m];
+    }
+    // Report the actual most frequent value inside the best window (not the window's centre).
+    let peak = Math.max(0, mode - TOL);
+    for (let k = peak; k <= Math.min(255, mode + TOL); k++) if (hist[k]! > hist[peak]!) peak = k;
+    s = { mode: peak, frac: best / W, exact: exact / W };
     rowCache.set(y, s);
     return s;
   };
-  // 1. find the band.
-  let y = H - 1;
+  // 1. find the band: first the run of bar-like rows, then its background (the mode most of those
+  // rows share), then the rows from the bottom up that are consistent with that background.
+  let y0 = H - 1;
   let tail = 0;
-  while (y >= lowest && rowStat(y).frac < BAR_ROW && tail < MAX_TAIL) {
-    y--;
+  while (y0 >= lowest && rowStat(y0).frac < BAR_ROW && tail < MAX_TAIL) {
+    y0--;
     tail++;
   }
-  if (y < lowest || rowStat(y).frac < BAR_ROW) return null;
-  // Background = the most common mode among the strong rows of the band (border lines differ).
-  const modeVotes = new Map<number, number>();
-  let top = y;
-  let weakRun = 0;
-  for (; y >= lowest; y--) {
+  if (y0 < lowest || rowStat(y0).frac < BAR_ROW) return null;
+  const votes = new Uint32Array(256);
+  for (let y = y0, weak = 0; y >= lowest; y--) {
     const s = rowStat(y);
     if (s.frac >= BAR_ROW) {
-      top = y;
-      weakRun = 0;
-      modeVotes.set(s.mode, (modeVotes.get(s.mode) ?? 0) + 1);
-    } else if (s.frac >= WEAK_ROW && modeVotes.size > 0 && s.mode === majority(modeVotes) && weakRun < MAX_WEAK_RUN) {
-      weakRun++;
-    } else break;
+      votes[s.mode]!++;
+      weak = 0;
+    } else if (s.frac >= WEAK_ROW && weak < MAX_WEAK_RUN) weak++;
+    else break;
   }
+  const bg = smoothedArgmax(votes);
+  let top = -1;
+  for (let y = H - 1, weak = 0, skipped = 0; y >= lowest; y--) {
+    const s = rowStat(y);
+    const onBg = Math.abs(s.mode - bg) <= TOL;
+    if ((s.frac >= BAR_ROW && onBg) || s.frac >= LINE_ROW) {
+      top = y;
+      weak = 0;
+    } else if (top >= 0 && s.frac >= WEAK_ROW && onBg && weak < MAX_WEAK_RUN) weak++;
+    else if (top < 0 && skipped < MAX_TAIL) skipped++; // stray rows below the bar
+    else break;
+  }
+  if (top < 0) return null;
   const rows = H - top;
   // 2. size.
   if (rows < minRows || rows > maxRows) return null;
-  const bg = majority(modeVotes);
   // 3. sharp transition to a micrograph above.
   const above = rowStat(top - 1);
   const topStat = rowStat(top);
-  if (above.frac >= 0.35 || topStat.frac - above.frac < 0.35) return null;
+  if (above.exact >= 0.35 || topStat.frac - above.exact < 0.35) return null;
   const fr: number[] = [];
   let bgAbove = 0;
   let nAbove = 0;
   for (let k = 1; k <= ABOVE_ROWS && top - k >= 0; k++) {
-    fr.push(rowStat(top - k).frac);
+    fr.push(rowStat(top - k).exact);
     const o = (top - k) * W;
-    for (let x = 0; x < W; x++) if (toBin(data[o + x]!) === bg) bgAbove++;
+    for (let x = 0; x < W; x++) if (Math.abs(toBin(data[o + x]!) - bg) <= TOL) bgAbove++;
     nAbove += W;
   }
   fr.sort((a, b) => a - b);
@@ -102,7 +132,7 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
     const o = yy * W;
     for (let x = 0; x < W; x++) {
       const b = toBin(data[o + x]!);
-      if (b === bg) colBg[x]!++;
+      if (Math.abs(b - bg) <= TOL) colBg[x]!++;
       else if (Math.abs(b - bg) >= 64) ink++;
     }
   }
@@ -113,11 +143,18 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
   return { rows, source: DATABAR_DETECTED_SOURCE };
 }
 
-function majority(votes: Map<number, number>): number {
-  let best = -1;
+/** The grey level whose ±TOL neighbourhood collects the most votes. */
+function smoothedArgmax(votes: Uint32Array): number {
+  let best = 0;
   let n = -1;
-  for (const [k, v] of votes) if (v > n) [best, n] = [k, v];
-  return best;
+  for (let m = 0; m < 256; m++) {
+    let s = 0;
+    for (let k = Math.max(0, m - TOL); k <= Math.min(255, m + TOL); k++) s += votes[k]!;
+    if (s > n) [best, n] = [m, s];
+  }
+  let peak = Math.max(0, best - TOL);
+  for (let k = peak; k <= Math.min(255, best + TOL); k++) if (votes[k]! > votes[peak]!) peak = k;
+  return peak;
 }
 
 function binner(r: Raster): (v: number) => number {
