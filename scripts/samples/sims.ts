@@ -1,6 +1,6 @@
 /**
  * Deterministic generator of the synthetic TOF-SIMS sample data in samples/sims/
- * (run: `npx tsc -p . && node dist/scripts/samples/sims.js`).
+ * (run: `npx tsc -p . && node dist/scripts/samples/sims.js [outDir]`; default outDir samples/sims/anode).
  *
  * Model: delithiated Si-C anodes after 15 cycles, 50 × 50 µm² field of view, 128 × 128 px.
  * Si particles (discs, 1.5–4 µm radius) in a carbon/binder matrix. Expected counts per pixel:
@@ -18,7 +18,7 @@ import { encodeBif6 } from '../../src/sims/readers/bif6.js';
 import { encodeSurfaceLabImageText } from '../../src/sims/readers/surfacelab-text.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const OUT = join(ROOT, 'samples', 'sims', 'anode');
+const OUT = process.argv[2] ?? join(ROOT, 'samples', 'sims', 'anode');
 const N = 128;
 const FOV_UM = 50;
 const BINDERS = [0.5, 1.0, 1.5, 2.0, 2.5];
@@ -105,4 +105,4 @@ for (const [k, b] of BINDERS.entries()) {
 }
 let bytes = 0;
 for (const d of readdirSync(OUT)) for (const f of readdirSync(join(OUT, d))) bytes += (await import('node:fs')).statSync(join(OUT, d, f)).size;
-process.stdout.write(`samples/sims/anode: ${BINDERS.length} binder contents, ${(bytes / 1024).toFixed(0)} KiB\n`);
+process.stdout.write(`${OUT}: ${BINDERS.length} binder contents, ${(bytes / 1024).toFixed(0)} KiB\n`);

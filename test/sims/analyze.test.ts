@@ -174,3 +174,18 @@ test('count PNG (16-bit grey) is read at full depth; a colour PNG is refused', a
   await sharp({ create: { width: 2, height: 2, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toFile(rgb);
   await assert.rejects(readSimsFile(rgb), (e: Error) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED' && /colour image/.test(e.message) && e.message.includes(rgb));
 });
+
+test('sample generator is deterministic and the committed samples are its output', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const { REPO } = await import('./helpers.js');
+  const out = join(tempDir(), 'anode');
+  const r = spawnSync(process.execPath, [join(REPO, 'dist', 'scripts', 'samples', 'sims.js'), out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const b of readdirSync(SAMPLES)) {
+    for (const f of readdirSync(join(SAMPLES, b))) {
+      assert.ok(readFileSync(join(out, b, f)).equals(readFileSync(join(SAMPLES, b, f))), `${b}/${f} differs from a fresh run`);
+    }
+    assert.deepEqual(readdirSync(join(out, b)).sort(), readdirSync(join(SAMPLES, b)).sort());
+  }
+});
