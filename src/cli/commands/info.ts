@@ -152,7 +152,9 @@ const command: CommandModule<object, InfoArgs> = {
         process.exitCode = 1;
       }
     }
-    if (argv.json) process.stdout.write(`${JSON.stringify(files.length > 1 ? out : (out[0] ?? null), null, 2)}\n`);
+    if (argv.json && (files.length > 1 || out.length === 1)) {
+      process.stdout.write(`${JSON.stringify(files.length > 1 ? out : out[0], null, 2)}\n`);
+    }
   },
 };
 export default command;
