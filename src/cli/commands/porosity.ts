@@ -179,7 +179,11 @@ const command: CommandModule<object, PorosityArgs> = {
       .option('max-pixels', { type: 'number', describe: 'refuse images with more pixels than this' })
       .option('json', { type: 'boolean', describe: 'print JSON (one object; an array for several images)' })
       .option('overlay', { type: 'string', describe: 'write an overlay PNG (voids red, specks yellow, region outlined, scale bar); several images: out_<image>.png, or a folder' })
-      .option('void-mask', { type: 'string', describe: 'write the 0/255 void mask PNG (255 = void); several images: out_<image>.png, or a folder' })
+      .option('void-mask', {
+        type: 'string',
+        alias: 'mask-out',
+        describe: 'write the 0/255 void mask PNG (255 = void); several images: out_<image>.png, or a folder. (--mask is the analysis-mask INPUT)',
+      })
       .example('$0 porosity samples/sem/cathode/NBR0.5/cycled150/*.tif', 'porosity with the default method')
       .example('$0 porosity img.tif --method Otsu --roi 0,0,1024,880 --gaussian 1 --overlay check.png', 'ImageJ Otsu in a rectangle, with an overlay')
       .epilog(
