@@ -22,11 +22,11 @@ export function parseExportName(file: string): { measurement: string; id: number
 }
 
 /** A header line such as `# Image Size: 128 x 128` or `# width: 128`. */
-function headerSize(lines: string[]): { width: number; height: number } | null {
+function headerSize(lines: string[]): { width: number; height: number; line: string } | null {
   for (const l of lines) {
     if (!l.startsWith('#')) continue;
     const m = /(\d+)\s*[x×*]\s*(\d+)\s*(pixels?|px)?/i.exec(l);
-    if (m && /size|pixel|raster|resolution/i.test(l)) return { width: Number(m[1]), height: Number(m[2]) };
+    if (m && /size|pixel|raster|resolution/i.test(l)) return { width: Number(m[1]), height: Number(m[2]), line: l.trim() };
   }
   return null;
 }
@@ -140,6 +140,7 @@ export async function readSurfaceLabImageText(file: string, text?: string): Prom
     }
     width = stated.width;
     height = stated.height;
+    assumptions.push(`raster size ${width}×${height} taken from the header line "${stated.line}"`);
   } else {
     assumptions.push(`raster size ${width}×${height} taken from the largest pixel indices + 1 (no size in the header)`);
   }
