@@ -191,7 +191,8 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     }
   }
 
-  // --- temporary report folder
+  // --- temporary report folder (and leftovers of runs killed more than an hour ago)
+  if (!options.noWrite) await removeStale(out);
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${randomBytes(6).toString('hex')}`);
   if (!options.noWrite) await mkdir(tmp, { recursive: true });
   try {
@@ -521,6 +522,27 @@ function relativise(v: unknown, root: string): unknown {
   if (Array.isArray(v)) return v.map((x) => relativise(x, root));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relativise(x, root)]));
   return v;
+}
+
+/** Remove `.<out>.tmp-*` / `.<out>.old-*` folders left by runs that were killed (not those of a run in progress). */
+async function removeStale(out: string): Promise<void> {
+  const parent = dirname(out);
+  const prefix = `.${basename(out)}.`;
+  let names: string[] = [];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !/\.(tmp|old)-[0-9a-f]{12}$/.test(n)) continue;
+    try {
+      const st = await stat(join(parent, n));
+      if (Date.now() - st.mtimeMs > 3600_000) await rm(join(parent, n), { recursive: true, force: true });
+    } catch {
+      /* raced with another run: leave it */
+    }
+  }
 }
 
 /** Move the finished temporary folder to `out`, replacing an earlier report. */

@@ -206,7 +206,13 @@ export function parseStudy(text: string, file: string): StudyConfig {
     let options: Record<string, unknown> = {};
     if (g.options !== undefined) {
       if (!isObj(g.options)) fail([...p, 'options'], `expected a mapping of analysis options, got ${show(g.options)}`);
-      options = g.options as Record<string, unknown>;
+      options = { ...(g.options as Record<string, unknown>) };
+      // A ROI may be written "x,y,w,h" as on the command line.
+      if (typeof options.roi === 'string') {
+        const m = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(options.roi);
+        if (!m) fail([...p, 'options', 'roi'], `expected "x,y,width,height" in pixels, got ${show(options.roi)}`);
+        options.roi = { x: Number(m![1]), y: Number(m![2]), width: Number(m![3]), height: Number(m![4]) };
+      }
     }
     const reference = g.reference === undefined ? null : num(g.reference, [...p, 'reference'], 'the binder content (wt %) of the reference maps');
     if (reference !== null && kind !== 'sims') fail([...p, 'reference'], '"reference" applies to sims groups only');

@@ -110,6 +110,8 @@ test('a valid study file', () => {
   assert.equal(s.electrochemistry.cycling[0]!.source, 'illustrative');
   assert.equal(s.recommendation.marginPp, 3);
   assert.equal(s.recommendation.retentionCycle, DEFAULT_RULE.retentionCycle);
+  const roi = parseStudy('groups:\n  - kind: sem\n    files: a\n    options: { roi: "10, 20,300,200" }\n', 'v.yaml');
+  assert.deepEqual(roi.groups[0]!.options.roi, { x: 10, y: 20, width: 300, height: 200 });
   // JSON is read by the same parser.
   const j = parseStudy(JSON.stringify({ groups: [{ kind: 'sem', files: '*.tif', binder: '1.5 wt %', state: 'pristine' }] }), 'voidscope.json');
   assert.equal(j.groups[0]!.binderWtPct, 1.5);
@@ -137,6 +139,7 @@ test('validation errors name the file, the key path and the line', () => {
   assert.match(err('groups:\n  - kind: sem\n    files: a\n    state: pristine\n    cycles: 10\n'), /groups\[0\]\.cycles \(line 5\): a pristine group cannot have a cycle count/);
   assert.match(err('groups:\n  - kind: sem\n    files: a\nrecommendation:\n  margin: -1\n'), /recommendation\.margin \(line 5\): expected a margin/);
   assert.match(err('groups:\n  - kind: sem\n    files: a\nrecommendation:\n  highRate: 0.1\n  lowRate: 1\n'), /highRate \(0\.1 C\) must be above lowRate/);
+  assert.match(err('groups:\n  - kind: sem\n    files: a\n    options:\n      roi: 1,2,3\n'), /groups\[0\]\.options\.roi \(line 5\): expected "x,y,width,height"/);
   assert.match(err('groups: [\n'), /^study\/voidscope\.yaml: line \d+, column \d+: /);
   // The first group's default name is "SEM group 1", so the second group's explicit name collides with it.
   assert.match(err('groups:\n  - kind: sem\n    files: a\n  - name: SEM group 1\n    kind: sem\n    files: b\n'), /groups\[1\]\.name \(line 4\): duplicate group name "SEM group 1"/);

@@ -9,7 +9,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync, utimesSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +218,17 @@ test('an interrupted run leaves the previous report intact and no half-written o
     /aborted by the user/,
   );
   assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before);
+  // Leftovers of a killed run (older than an hour) are removed; a recent one (a run in progress) is not.
+  const stale = join(work, '.interrupt-report.tmp-0123456789ab');
+  const recent = join(work, '.interrupt-report.tmp-ba9876543210');
+  mkdirSync(stale);
+  mkdirSync(recent);
+  const old = new Date(Date.now() - 2 * 3600_000);
+  utimesSync(stale, old, old);
+  await runStudy(dir, { out, analyzers: stub });
+  assert.equal(existsSync(stale), false);
+  assert.equal(existsSync(recent), true);
+  rmSync(recent, { recursive: true });
   const fresh = join(work, 'never-written');
   await assert.rejects(runStudy(dir, { out: fresh, analyzers: stub, onProgress: (e) => { if (e.type === 'file') throw new Error('stop'); } }), /stop/);
   assert.equal(existsSync(fresh), false);
