@@ -330,7 +330,7 @@ function toMaskArray(mask: Uint8Array | Raster, width: number, height: number): 
 
 /** Measure porosity of an in-memory raster. Pure. See PorosityOptions for defaults. */
 export function measurePorosity(raster: Raster, options: MeasureOptions = {}): PorosityResult {
-  return measurePorosityDetailed(raster, options).result;
+  return measurePorosityDetailed(raster, options, { labels: false }).result;
 }
 
 /** measurePorosity plus the void mask, label image and filtered raster (for overlays and tests). */
