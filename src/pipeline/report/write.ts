@@ -31,8 +31,9 @@ export function summaryCsv(r: StudyResult): string {
 async function thumb(file: string): Promise<string | null> {
   if (!existsSync(file)) return null;
   try {
-    const buf = await sharp(await readFile(file)).resize({ width: 220, withoutEnlargement: true }).png().toBuffer();
-    return `data:image/png;base64,${buf.toString('base64')}`;
+    // JPEG thumbnails keep the self-contained page small; the link opens the full-size PNG.
+    const buf = await sharp(await readFile(file)).resize({ width: 220, withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality: 82 }).toBuffer();
+    return `data:image/jpeg;base64,${buf.toString('base64')}`;
   } catch {
     return null;
   }
