@@ -73,7 +73,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('pattern', { type: 'string', describe: 'Label files by a path pattern when there is no study file, e.g. "{electrode}/{binder}wt/{state}/*" (default: recognise NBR1.5, 1.5wt%, cathode, pristine, cycled150 in any folder name)' })
       .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for the image analysis (default: all cores); results do not depend on it' })
       .option('resume', { type: 'boolean', default: false, describe: 'Reuse results of images whose content and options are unchanged since the last run into --out' })
-      .option('overlays', { type: 'boolean', default: true, describe: 'Write segmentation overlays (--no-overlays to skip)' })
+      .option('overlays', { type: 'boolean', default: true, describe: 'Write segmentation overlays and SIMS heat maps (--no-overlays to skip)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' })
       .option('json-log', { type: 'boolean', default: false, describe: 'Progress as JSON lines on stderr' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the full result (as in report.json) on stdout' })
