@@ -51,3 +51,18 @@ test('keeping the data bar (dark band) inflates the void fraction — the bar mu
   const r = await analyzePorosity(join(SEM, t.file), { keepDatabar: true });
   assert.ok(r.voidFraction > t.trueVoidFraction + 0.05, `${r.voidFraction}`);
 });
+
+test('committed samples are what scripts/samples/sem.ts generates (pixels and ground truth)', async () => {
+  const { generateSemImage, sampleSpec } = await import('../../scripts/samples/sem.js');
+  const { readImage } = await import('../../src/raster/read.js');
+  for (const [electrode, binder, state, k] of [['cathode', '1.5', 'cycled150', 2], ['anode', '0.5', 'pristine', 1]] as const) {
+    const gen = generateSemImage(sampleSpec(electrode, binder, state, k));
+    const rel = `${electrode}/NBR${binder}/${state}/${electrode}_NBR${binder}_${state}_${k}.tif`;
+    const img = await readImage(join(SEM, rel));
+    assert.equal(img.raster.width, gen.width);
+    assert.equal(img.raster.height, gen.height);
+    assert.ok(Buffer.from(img.raster.data as Uint8Array).equals(Buffer.from(gen.pixels)), `${rel} pixels differ from a fresh run`);
+    const t = truth.images.find((i) => i.file === rel)! as Truth & { voidPixels: number };
+    assert.equal(t.voidPixels, gen.voidPixels);
+  }
+});
