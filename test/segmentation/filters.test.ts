@@ -85,3 +85,14 @@ test('median: 8-bit histogram path equals the generic (16-bit) path on random da
     assert.deepEqual([...a], [...b], `radius ${r}`);
   }
 });
+
+test('8-bit Gaussian (two-row fast path) equals the float blur rounded like ImageJ, odd and even heights', async () => {
+  const { gaussianBlurFloat } = await import('../../src/segmentation/filters/gaussian.js');
+  const rnd = mulberry32(3);
+  for (const [w, h] of [[31, 17], [16, 20], [9, 1], [40, 2]] as const) {
+    const d = Uint8Array.from({ length: w * h }, () => Math.floor(rnd() * 256));
+    const fast = imagejGaussianBlur(createRaster(w, h, d), 1).data;
+    const ref = gaussianBlurFloat(Float32Array.from(d), w, h, 1, 0.002);
+    for (let i = 0; i < d.length; i++) assert.equal(fast[i], Math.floor(ref[i]! + 0.5), `${w}x${h} pixel ${i}`);
+  }
+});
