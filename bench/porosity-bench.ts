@@ -9,6 +9,7 @@
  * its peak RSS (process.resourceUsage().maxRSS) is its own: one thread, and 2 piscina worker
  * threads (what `voidscope run` does on this 2-core box). Where /usr/bin/python3 has scikit-image,
  * bench/skimage_bench.py runs the same stages over the same files in one process and the ratio is printed.
+ * One untimed warm-up image per thread first (module loading in workers, JIT), then the folder is timed.
  * The images are written to a temporary folder under os.tmpdir() (removed unless --keep).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -86,19 +87,28 @@ async function runPhase(phase: string, dir: string): Promise<void> {
   const outDir = join(dir, 'out');
   await mkdir(outDir, { recursive: true });
   const opts = (f: string): PorosityOptions => ({ ...OPTIONS, ...(overlay ? { overlay: join(outDir, `${f.split('/').pop()}.png`) } : {}) });
+  // Warm-up (untimed, both configurations): one image per thread, so that module loading in the
+  // worker threads and JIT compilation are not counted; then the whole folder is timed.
+  const warm = join(outDir, 'warmup.png');
+  const warmOpts = (): PorosityOptions => ({ ...OPTIONS, ...(overlay ? { overlay: warm } : {}) });
+  let pool: { run(t: unknown): Promise<unknown>; destroy(): Promise<void> } | null = null;
+  if (phase.startsWith('1thread')) await analyzePorosity(files[0]!, warmOpts());
+  else {
+    const { Piscina } = await import('piscina');
+    // (workerData {}: geotiff's web-worker dependency destructures workerData in any worker thread)
+    pool = new Piscina({ filename: new URL('./porosity-worker.js', import.meta.url).href, maxThreads: 2, minThreads: 2, workerData: {} });
+    await Promise.all([0, 1].map(() => pool!.run({ file: files[0]!, options: warmOpts() })));
+  }
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  if (phase.startsWith('1thread')) {
+  if (!pool) {
     for (const f of files) await analyzePorosity(f, opts(f));
   } else {
-    const { Piscina } = await import('piscina');
-    const pool = new Piscina({ filename: new URL('./porosity-worker.js', import.meta.url).href, maxThreads: 2, minThreads: 2, workerData: {} });
-    // (workerData {}: geotiff's web-worker dependency destructures workerData in any worker thread)
-    await Promise.all(files.map((f) => pool.run({ file: f, options: opts(f) })));
-    await pool.destroy();
+    await Promise.all(files.map((f) => pool!.run({ file: f, options: opts(f) })));
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
+  if (pool) await pool.destroy();
   const r: PhaseResult = {
     cpuMsPerImage: (cpu.user + cpu.system) / 1000 / files.length,
     phase,
