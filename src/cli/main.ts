@@ -8,24 +8,37 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isVoidscopeError } from '../errors.js';
-import porosity from './commands/porosity.js';
-import thresholds from './commands/thresholds.js';
-import info from './commands/info.js';
-import sims from './commands/sims.js';
-import run from './commands/run.js';
-import init from './commands/init.js';
+import type { CommandModule } from 'yargs';
 import { VERSION } from '../version.js';
 
+/**
+ * Commands are imported lazily: each pulls in its own heavy dependencies (sharp,
+ * vega, fonts…), so `voidscope sims …` does not pay for the report renderer.
+ * Only the named command is loaded; help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<{ default: CommandModule<any, any> }>> = {
+  run: () => import('./commands/run.js'),
+  porosity: () => import('./commands/porosity.js'),
+  thresholds: () => import('./commands/thresholds.js'),
+  info: () => import('./commands/info.js'),
+  sims: () => import('./commands/sims.js'),
+  init: () => import('./commands/init.js'),
+};
+
+async function loadCommands(argv: string[]): Promise<CommandModule<any, any>[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined && argv.some((a) => a === '--version')) return [];
+  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS);
+  return Promise.all(names.map(async (n) => (await COMMANDS[n]!()).default));
+}
+
 export async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  const commands = await loadCommands(argv);
+  let cli = yargs(argv)
     .scriptName('voidscope')
-    .usage('$0 <command> [options]\n\nSEM porosity, TOF-SIMS Li+ and electrochemistry for binder studies.')
-    .command(run)
-    .command(porosity)
-    .command(thresholds)
-    .command(info)
-    .command(sims)
-    .command(init)
+    .usage('$0 <command> [options]\n\nSEM porosity, TOF-SIMS Li+ and electrochemistry for binder studies.');
+  for (const c of commands) cli = cli.command(c);
+  await cli
     .demandCommand(1, 'Name a command: run, porosity, thresholds, info, sims or init.')
     .strict()
     .recommendCommands()
