@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { niceScaleBar, formatLengthUm, createRgba, drawText, textWidth, drawScaleBar, encodePng, greyToRgba, strokeRect } from '../../src/render/index.js';
+import { niceScaleBar, formatLengthUm, createRgba, drawText, textWidth, drawScaleBar, encodePng, encodeGreyPng, greyToRgba, strokeRect } from '../../src/render/index.js';
 import { createRaster } from '../../src/raster/types.js';
 
 test('scale bars take 1-2-5 lengths near a fifth of the width', () => {
@@ -40,4 +40,19 @@ test('overlay primitives round-trip through PNG', async () => {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   assert.equal(info.width, 200);
   assert.deepEqual(Array.from(data.subarray(0, 3)), [255, 0, 0]);
+});
+
+test('PNG encoding: opaque pictures as RGB, translucent as RGBA, masks as one grey channel', async () => {
+  const opaque = createRgba(4, 2, [10, 20, 30, 255]);
+  const a = await sharp(await encodePng(opaque)).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(a.info.channels, 3);
+  assert.deepEqual(Array.from(a.data.subarray(0, 3)), [10, 20, 30]);
+  const clear = createRgba(4, 2, [10, 20, 30, 128]);
+  assert.equal((await sharp(await encodePng(clear)).metadata()).channels, 4);
+  const mask = Uint8Array.from([0, 255, 255, 0]);
+  const png = await encodeGreyPng(mask, 2, 2);
+  const m = await sharp(png).metadata();
+  assert.equal(m.channels, 1);
+  const px = await sharp(png).raw().toBuffer();
+  assert.deepEqual(Array.from(px), [0, 255, 255, 0]);
 });
