@@ -24,24 +24,12 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { gaussianBlurFloat } from '../../src/segmentation/filters/gaussian.js';
 import { drawText, type RgbaImage } from '../../src/render/index.js';
+import { mulberry32, normal as gaussRand } from '../lib/random.js';
 
-/** mulberry32: small, fast, seedable PRNG (deterministic across machines). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Re-exported for the benchmark's image generator.
+export { mulberry32 };
 
-function gaussRand(rnd: () => number): number {
-  const u = Math.max(rnd(), 1e-12);
-  const v = rnd();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+
 
 export type Electrode = 'cathode' | 'anode';
 export type State = 'pristine' | 'cycled150';

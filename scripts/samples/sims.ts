@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeBif6 } from '../../src/sims/readers/bif6.js';
 import { encodeSurfaceLabImageText } from '../../src/sims/readers/surfacelab-text.js';
+import { mulberry32 } from '../lib/random.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const OUT = process.argv[2] ?? join(ROOT, 'samples', 'sims', 'anode');
@@ -25,16 +26,6 @@ const BINDERS = [0.5, 1.0, 1.5, 2.0, 2.5];
 /** Binder contents that also get the SurfaceLab text-export form (kept to two for size). */
 const TEXT_FORM = new Set([0.5, 2.5]);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson draw by Knuth's product method, split into chunks of mean ≤ 20 (exact, no approximation). */
 function poisson(rand: () => number, lambda: number): number {

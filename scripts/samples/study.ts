@@ -18,6 +18,7 @@
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 as prng, normal as gauss } from '../lib/random.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLES = join(ROOT, 'samples');
@@ -26,22 +27,6 @@ const EC = join(SAMPLES, 'electrochem');
 export const BINDERS = [0.5, 1.0, 1.5, 2.0, 2.5] as const;
 const b1 = (b: number): string => b.toFixed(1);
 
-/** mulberry32: small seeded PRNG (deterministic across platforms). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** Standard normal from two uniforms (Box–Muller). */
-function gauss(r: () => number): number {
-  const u = Math.max(r(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
-}
 
 interface ElectrodeDesign {
   name: 'cathode' | 'anode';

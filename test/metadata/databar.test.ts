@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createRaster } from '../../src/raster/types.js';
 import type { Raster } from '../../src/raster/types.js';
 import { detectDatabar } from '../../src/segmentation/metadata/index.js';
-import { micrographWithBar, rng } from '../../scripts/fixtures/metadata.js';
+import { micrographWithBar } from '../../scripts/fixtures/metadata.js';
+import { mulberry32 as rng } from '../../scripts/lib/random.js';
 
 /** A cross-section-like micrograph: grey matrix, bright particles, dark pores, noise. */
 function micrograph(width: number, height: number, seed: number): Uint8Array {

@@ -20,7 +20,7 @@ import {
   parseZeissMetadata,
 } from '../../src/segmentation/metadata/index.js';
 import { parseLengthUm, parseNumber } from '../../src/segmentation/metadata/text.js';
-import { rng } from '../../scripts/fixtures/metadata.js';
+import { mulberry32 as rng } from '../../scripts/lib/random.js';
 
 const dims = { width: 1024, height: 768 };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRaster } from '../../src/raster/types.js';
 import { gaussianKernel, imagejGaussianBlur, imagejGaussianAccuracy } from '../../src/segmentation/filters/gaussian.js';
 import { circularKernel, medianFilter } from '../../src/segmentation/filters/median.js';
-import { mulberry32 } from '../../scripts/samples/sem.js';
+import { mulberry32 } from '../../scripts/lib/random.js';
 
 test('Gaussian kernel is ImageJ\'s for sigma 1, accuracy 0.002 (8-bit)', () => {
   // Worked by hand from ImageJ 1.53t GaussianBlur.makeGaussianKernel: kRadius = ceil(1·sqrt(−2 ln 0.002)) + 1

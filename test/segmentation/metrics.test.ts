@@ -4,7 +4,7 @@ import { createRaster } from '../../src/raster/types.js';
 import { labelPores, summarizePores, sortedPercentile } from '../../src/segmentation/metrics/pores.js';
 import { voidFraction } from '../../src/segmentation/metrics/porosity.js';
 import { measurePorosity } from '../../src/segmentation/porosity.js';
-import { mulberry32 } from '../../scripts/samples/sem.js';
+import { mulberry32 } from '../../scripts/lib/random.js';
 
 /**
  * A 10×8 test image with four hand-placed 8-connected void components ('#' = void):

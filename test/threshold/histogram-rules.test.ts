@@ -22,7 +22,7 @@ import {
 } from '../../src/segmentation/threshold/index.js';
 import { createRaster, cropRaster } from '../../src/raster/types.js';
 import { VoidscopeError } from '../../src/errors.js';
-import { mulberry32 } from '../../scripts/fixtures/threshold.js';
+import { mulberry32 } from '../../scripts/lib/random.js';
 import { readFixture } from './helpers.js';
 
 const isOption = (e: unknown): boolean => e instanceof VoidscopeError && e.code === 'EOPTION';
