@@ -14,12 +14,13 @@ export interface DatabarInfo {
   source: string;
 }
 
-export interface SemMetadata {
-  vendor: SemVendor | null;
+/** What one vendor parser makes of one metadata block (a tag or a sidecar). Pure data. */
+export interface VendorReading {
+  vendor: SemVendor;
   instrument: string | null;
   /** µm/px with the tag/sidecar and field it came from; null = uncalibrated. */
   pixelSize: PixelSize | null;
-  /** From metadata, else detected from pixels, else null. */
+  /** Data bar according to this block, or null when it says nothing about one. */
   databar: DatabarInfo | null;
   acceleratingVoltageKV?: number;
   workingDistanceMm?: number;
@@ -27,27 +28,19 @@ export interface SemMetadata {
   detector?: string;
   /** Acquisition date/time, ISO 8601 (local time of the instrument) when it could be parsed, else as written. */
   date?: string;
-  /** Path of the sidecar file used, or null. */
-  sidecar?: string | null;
   /** Parsed raw metadata, flattened "Section.Key" → value. */
   fields: Record<string, string>;
   /** Skipped or malformed fields, cross-check disagreements. */
   warnings: string[];
 }
 
-/** What one vendor parser makes of one metadata block (a tag or a sidecar). Pure data. */
-export interface VendorReading {
-  vendor: SemVendor;
-  instrument: string | null;
-  pixelSize: PixelSize | null;
+/** Everything known about one image: the vendor readings merged, plus pixel-based data-bar detection. */
+export interface SemMetadata extends Omit<VendorReading, 'vendor'> {
+  vendor: SemVendor | null;
+  /** From metadata, else detected from pixels, else null. */
   databar: DatabarInfo | null;
-  acceleratingVoltageKV?: number;
-  workingDistanceMm?: number;
-  magnification?: number;
-  detector?: string;
-  date?: string;
-  fields: Record<string, string>;
-  warnings: string[];
+  /** Path of the sidecar file used, or null. */
+  sidecar?: string | null;
 }
 
 /** Size of the image the metadata belongs to (the saved pixels, data bar included). */

@@ -39,6 +39,25 @@ export function entropyRange(p1: Float64Array, p2: Float64Array): { firstBin: nu
 }
 
 /**
+ * Background plus object Shannon entropy when the histogram is split after bin `it`
+ * (ImageJ's ent_back + ent_obj, same order of operations, so the sums are bit-identical).
+ */
+export function shannonEntropyAt(data: Int32Array, norm: Float64Array, p1: Float64Array, p2: Float64Array, it: number): number {
+  const n = data.length;
+  let entBack = 0.0;
+  const P1 = p1[it]!;
+  for (let ih = 0; ih <= it; ih++) {
+    if (data[ih] !== 0) entBack -= (norm[ih]! / P1) * Math.log(norm[ih]! / P1);
+  }
+  let entObj = 0.0;
+  const P2 = p2[it]!;
+  for (let ih = it + 1; ih < n; ih++) {
+    if (data[ih] !== 0) entObj -= (norm[ih]! / P2) * Math.log(norm[ih]! / P2);
+  }
+  return entBack + entObj;
+}
+
+/**
  * Kapur–Sahoo–Wong maximum entropy thresholding (1985), as in ImageJ 1.53t
  * `AutoThresholder.MaxEntropy`. O(bins²).
  *
@@ -49,23 +68,12 @@ export function entropyRange(p1: Float64Array, p2: Float64Array): { firstBin: nu
  */
 export function maxEntropy(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);
-  const n = data.length;
   const { norm, p1, p2 } = cumulativeNormalised(data);
   const { firstBin, lastBin } = entropyRange(p1, p2);
   let threshold = -1;
   let maxEnt = DOUBLE_MIN_VALUE;
   for (let it = firstBin; it <= lastBin; it++) {
-    let entBack = 0.0;
-    const P1 = p1[it]!;
-    for (let ih = 0; ih <= it; ih++) {
-      if (data[ih] !== 0) entBack -= (norm[ih]! / P1) * Math.log(norm[ih]! / P1);
-    }
-    let entObj = 0.0;
-    const P2 = p2[it]!;
-    for (let ih = it + 1; ih < n; ih++) {
-      if (data[ih] !== 0) entObj -= (norm[ih]! / P2) * Math.log(norm[ih]! / P2);
-    }
-    const totEnt = entBack + entObj;
+    const totEnt = shannonEntropyAt(data, norm, p1, p2, it);
     if (maxEnt < totEnt) {
       maxEnt = totEnt;
       threshold = it;

@@ -1,5 +1,5 @@
 import { d2i, intHistogram } from './java.js';
-import { cumulativeNormalised, entropyRange } from './max-entropy.js';
+import { cumulativeNormalised, entropyRange, shannonEntropyAt } from './max-entropy.js';
 
 /**
  * Rényi entropy thresholding (Kapur, Sahoo & Wong 1985), as in ImageJ 1.53t
@@ -21,17 +21,7 @@ export function renyiEntropy(histogram: ArrayLike<number>): number {
   let threshold = 0;
   let maxEnt = 0.0;
   for (let it = firstBin; it <= lastBin; it++) {
-    let entBack = 0.0;
-    const P1 = p1[it]!;
-    for (let ih = 0; ih <= it; ih++) {
-      if (data[ih] !== 0) entBack -= (norm[ih]! / P1) * Math.log(norm[ih]! / P1);
-    }
-    let entObj = 0.0;
-    const P2 = p2[it]!;
-    for (let ih = it + 1; ih < n; ih++) {
-      if (data[ih] !== 0) entObj -= (norm[ih]! / P2) * Math.log(norm[ih]! / P2);
-    }
-    const totEnt = entBack + entObj;
+    const totEnt = shannonEntropyAt(data, norm, p1, p2, it);
     if (maxEnt < totEnt) {
       maxEnt = totEnt;
       threshold = it;

@@ -1,4 +1,5 @@
 import { DOUBLE_MIN_VALUE, intHistogram, javaResult } from './java.js';
+import { cumulativeNormalised } from './max-entropy.js';
 
 /**
  * Yen's maximum-correlation criterion (Yen, Chang & Chang 1995), as in ImageJ 1.53t
@@ -15,15 +16,9 @@ import { DOUBLE_MIN_VALUE, intHistogram, javaResult } from './java.js';
 export function yen(histogram: ArrayLike<number>): number {
   const data = intHistogram(histogram);
   const n = data.length;
-  let total = 0;
-  for (let ih = 0; ih < n; ih++) total += data[ih]!;
-  const norm = new Float64Array(n);
-  for (let ih = 0; ih < n; ih++) norm[ih] = data[ih]! / total;
-  const p1 = new Float64Array(n);
+  const { norm, p1 } = cumulativeNormalised(data);
   const p1Sq = new Float64Array(n);
   const p2Sq = new Float64Array(n);
-  p1[0] = norm[0]!;
-  for (let ih = 1; ih < n; ih++) p1[ih] = p1[ih - 1]! + norm[ih]!;
   p1Sq[0] = norm[0]! * norm[0]!;
   for (let ih = 1; ih < n; ih++) p1Sq[ih] = p1Sq[ih - 1]! + norm[ih]! * norm[ih]!;
   p2Sq[n - 1] = 0.0;
