@@ -89,126 +89,144 @@ export function gaussianBlurFloat(
 ): Float32Array {
   const kx = trimKernel(gaussianKernel(sigma, accuracy, width));
   const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
-  const tmp = new Float32Array(width * height);
-  blurRows(src, tmp, width, height, kx);
   const out = new Float32Array(width * height);
-  blurColumns(tmp, out, width, height, ky, 0);
+  blurSeparable(src, out, width, height, kx, ky, 0);
   return out;
 }
 
 /**
- * Horizontal pass into a float plane. Interior pixels read the source row directly (the r = 4
- * kernel of σ ≈ 1 on 8-bit images is unrolled); the r pixels at each end use clamped indices,
- * i.e. out-of-image pixels take the edge value, as ImageJ does.
+ * Horizontal pass of one line, src[so …] → dst[dOff …] (float32). Interior pixels read the source
+ * line directly; for the r = 4 kernel of σ ≈ 1 on 8-bit images the 9 taps are held in locals and
+ * shifted along (one load per pixel). The r pixels at each end use clamped indices, i.e.
+ * out-of-image pixels take the edge value, as ImageJ does. Every output is the same expression,
+ * summed in the same order, as the plain loop: k0·c + k1·(l1 + r1) + k2·(l2 + r2) + …
  */
-function blurRows(src: ArrayLike<number>, dst: Float32Array, width: number, height: number, k: Float64Array): void {
+function blurRow(src: ArrayLike<number>, so: number, dst: Float32Array, dOff: number, width: number, k: Float64Array): void {
   const r = k.length - 1;
   const k0 = k[0]!;
-  const edge = (off: number, x: number): number => {
-    let s = k0 * src[off + x]!;
+  const edge = (x: number): number => {
+    let s = k0 * src[so + x]!;
     for (let j = 1; j <= r; j++) {
       const a = x - j < 0 ? 0 : x - j;
       const b = x + j >= width ? width - 1 : x + j;
-      s += k[j]! * (src[off + a]! + src[off + b]!);
+      s += k[j]! * (src[so + a]! + src[so + b]!);
     }
     return s;
   };
   const x0 = Math.min(r, width);
   const x1 = Math.max(x0, width - r);
-  for (let y = 0; y < height; y++) {
-    const off = y * width;
-    for (let x = 0; x < x0; x++) dst[off + x] = edge(off, x);
-    if (r === 4) {
-      const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-      for (let i = off + x0, e = off + x1; i < e; i++) {
-        dst[i] =
-          k0 * src[i]! +
-          k1 * (src[i - 1]! + src[i + 1]!) +
-          k2 * (src[i - 2]! + src[i + 2]!) +
-          k3 * (src[i - 3]! + src[i + 3]!) +
-          k4 * (src[i - 4]! + src[i + 4]!);
-      }
-    } else {
-      for (let i = off + x0, e = off + x1; i < e; i++) {
-        let s = k0 * src[i]!;
-        for (let j = 1; j <= r; j++) s += k[j]! * (src[i - j]! + src[i + j]!);
-        dst[i] = s;
-      }
+  for (let x = 0; x < x0; x++) dst[dOff + x] = edge(x);
+  if (r === 4 && x1 > x0) {
+    const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
+    let i = so + x0;
+    let a0 = src[i - 4]!, a1 = src[i - 3]!, a2 = src[i - 2]!, a3 = src[i - 1]!, a4 = src[i]!, a5 = src[i + 1]!, a6 = src[i + 2]!, a7 = src[i + 3]!;
+    for (let d = dOff + x0, e = dOff + x1; d < e; d++, i++) {
+      const a8 = src[i + 4]!;
+      dst[d] = k0 * a4 + k1 * (a3 + a5) + k2 * (a2 + a6) + k3 * (a1 + a7) + k4 * (a0 + a8);
+      a0 = a1; a1 = a2; a2 = a3; a3 = a4; a4 = a5; a5 = a6; a6 = a7; a7 = a8;
     }
-    for (let x = x1; x < width; x++) dst[off + x] = edge(off, x);
+  } else {
+    for (let x = x0; x < x1; x++) {
+      const i = so + x;
+      let s = k0 * src[i]!;
+      for (let j = 1; j <= r; j++) s += k[j]! * (src[i - j]! + src[i + j]!);
+      dst[dOff + x] = s;
+    }
+  }
+  for (let x = x1; x < width; x++) dst[dOff + x] = edge(x);
+}
+
+type OutData = Float32Array | Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * Vertical pass for one output row: `rows[j]` is the offset in `src` of input row y + j − r
+ * (already clamped to the image). `max` > 0: integer output rounded like ImageJ,
+ * (int)(v + 0.5) clamped to 0..max.
+ */
+function blurColumn1(src: Float32Array, rows: Int32Array, dst: OutData, off: number, width: number, k: Float64Array, max: number): void {
+  const r = k.length - 1;
+  const k0 = k[0]!;
+  const round = max > 0;
+  const small = round && max <= 65535;
+  if (r === 4) {
+    const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
+    const m4 = rows[0]!, m3 = rows[1]!, m2 = rows[2]!, m1 = rows[3]!, c = rows[4]!, p1 = rows[5]!, p2 = rows[6]!, p3 = rows[7]!, p4 = rows[8]!;
+    for (let x = 0; x < width; x++) {
+      const v =
+        k0 * src[c + x]! +
+        k1 * (src[m1 + x]! + src[p1 + x]!) +
+        k2 * (src[m2 + x]! + src[p2 + x]!) +
+        k3 * (src[m3 + x]! + src[p3 + x]!) +
+        k4 * (src[m4 + x]! + src[p4 + x]!);
+      // ImageJ's (int)(v + 0.5): the kernel is positive and sums to 1, so 0 ≤ v ≤ max (+ float
+      // rounding) and |0 truncates exactly like Java's cast for 8/16-bit; 32-bit values are clamped.
+      if (small) dst[off + x] = (v + 0.5) | 0;
+      else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
+      else dst[off + x] = v;
+    }
+  } else {
+    const c = rows[r]!;
+    for (let x = 0; x < width; x++) {
+      let v = k0 * src[c + x]!;
+      for (let j = 1; j <= r; j++) v += k[j]! * (src[rows[r - j]! + x]! + src[rows[r + j]! + x]!);
+      if (small) dst[off + x] = (v + 0.5) | 0;
+      else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
+      else dst[off + x] = v;
+    }
   }
 }
 
 /**
- * Vertical pass, row by row (cache friendly), rows outside the image clamped to the edge rows.
- * `max` > 0: integer output rounded like ImageJ, (int)(v + 0.5) clamped to 0..max.
+ * Vertical pass for two output rows at once, r = 4, 8/16-bit output (the common case: σ ≈ 1).
+ * The two rows share 8 of their 10 input rows (`rows[0..9]` = offsets of rows y − 4 … y + 5);
+ * same arithmetic, same order as blurColumn1.
  */
-function blurColumns(
-  src: Float32Array,
-  dst: Float32Array | Uint8Array | Uint16Array | Uint32Array,
-  width: number,
-  height: number,
-  k: Float64Array,
-  max: number,
-): void {
-  const r = k.length - 1;
-  const k0 = k[0]!;
-  const rows = new Int32Array(2 * r + 1);
-  const round = max > 0;
-  const small = round && max <= 65535;
-  const rowOf = (yy: number): number => (yy < 0 ? 0 : yy >= height ? height - 1 : yy) * width;
-  for (let y = 0; y < height; y++) {
-    for (let j = -r; j <= r; j++) rows[j + r] = rowOf(y + j);
-    const off = y * width;
-    if (r === 4 && small && y + 1 < height) {
-      // Two output rows per pass share 8 of their 10 input rows (fewer loads; the common case:
-      // σ ≈ 1 on 8/16-bit images). Same arithmetic, same order as the single-row code below.
-      const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-      const r0 = rows[0]!, r1 = rows[1]!, r2 = rows[2]!, r3 = rows[3]!, r4 = rows[4]!, r5 = rows[5]!, r6 = rows[6]!, r7 = rows[7]!, r8 = rows[8]!;
-      const r9 = rowOf(y + 5);
-      const off1 = off + width;
-      for (let x = 0; x < width; x++) {
-        const a0 = src[r0 + x]!, a1 = src[r1 + x]!, a2 = src[r2 + x]!, a3 = src[r3 + x]!, a4 = src[r4 + x]!;
-        const a5 = src[r5 + x]!, a6 = src[r6 + x]!, a7 = src[r7 + x]!, a8 = src[r8 + x]!, a9 = src[r9 + x]!;
-        const v0 = k0 * a4 + k1 * (a3 + a5) + k2 * (a2 + a6) + k3 * (a1 + a7) + k4 * (a0 + a8);
-        const v1 = k0 * a5 + k1 * (a4 + a6) + k2 * (a3 + a7) + k3 * (a2 + a8) + k4 * (a1 + a9);
-        dst[off + x] = (v0 + 0.5) | 0;
-        dst[off1 + x] = (v1 + 0.5) | 0;
-      }
-      y++;
-      continue;
-    }
-    if (r === 4) {
-      const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-      const m4 = rows[0]!, m3 = rows[1]!, m2 = rows[2]!, m1 = rows[3]!, c = rows[4]!, p1 = rows[5]!, p2 = rows[6]!, p3 = rows[7]!, p4 = rows[8]!;
-      for (let x = 0; x < width; x++) {
-        let v =
-          k0 * src[c + x]! +
-          k1 * (src[m1 + x]! + src[p1 + x]!) +
-          k2 * (src[m2 + x]! + src[p2 + x]!) +
-          k3 * (src[m3 + x]! + src[p3 + x]!) +
-          k4 * (src[m4 + x]! + src[p4 + x]!);
-        // ImageJ's (int)(v + 0.5): the kernel is positive and sums to 1, so 0 ≤ v ≤ max (+ float
-        // rounding) and |0 truncates exactly like Java's cast for 8/16-bit; 32-bit values are clamped.
-        if (small) dst[off + x] = (v + 0.5) | 0;
-        else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
-        else dst[off + x] = v;
-      }
+function blurColumn2(src: Float32Array, rows: Int32Array, dst: Uint8Array | Uint16Array, off: number, width: number, k: Float64Array): void {
+  const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
+  const r0 = rows[0]!, r1 = rows[1]!, r2 = rows[2]!, r3 = rows[3]!, r4 = rows[4]!, r5 = rows[5]!, r6 = rows[6]!, r7 = rows[7]!, r8 = rows[8]!, r9 = rows[9]!;
+  const off1 = off + width;
+  for (let x = 0; x < width; x++) {
+    const a0 = src[r0 + x]!, a1 = src[r1 + x]!, a2 = src[r2 + x]!, a3 = src[r3 + x]!, a4 = src[r4 + x]!;
+    const a5 = src[r5 + x]!, a6 = src[r6 + x]!, a7 = src[r7 + x]!, a8 = src[r8 + x]!, a9 = src[r9 + x]!;
+    const v0 = k0 * a4 + k1 * (a3 + a5) + k2 * (a2 + a6) + k3 * (a1 + a7) + k4 * (a0 + a8);
+    const v1 = k0 * a5 + k1 * (a4 + a6) + k2 * (a3 + a7) + k3 * (a2 + a8) + k4 * (a1 + a9);
+    dst[off + x] = (v0 + 0.5) | 0;
+    dst[off1 + x] = (v1 + 0.5) | 0;
+  }
+}
+
+/**
+ * Separable blur src → dst, rows first then columns, fused: the row pass fills a ring of the last
+ * 2·ry + 2 float rows and each output row is made as soon as its input rows are in the ring, so the
+ * intermediate plane never leaves the cache (a full float plane of a 3-Mpx image is 12 MB). Rows
+ * outside the image are the clamped edge rows. Per pixel the arithmetic is exactly that of a full
+ * row pass followed by a full column pass.
+ */
+function blurSeparable(src: ArrayLike<number>, dst: OutData, width: number, height: number, kx: Float64Array, ky: Float64Array, max: number): void {
+  const ry = ky.length - 1;
+  const ringRows = Math.min(height, 2 * ry + 2);
+  const ring = scratch(ringRows * width);
+  const rows = new Int32Array(2 * ry + 2);
+  const pair = ry === 4 && max > 0 && max <= 65535;
+  let done = 0; // rows of the row pass made so far
+  const slot = (yy: number): number => ((yy < 0 ? 0 : yy >= height ? height - 1 : yy) % ringRows) * width;
+  for (let y = 0; y < height; ) {
+    const two = pair && y + 1 < height;
+    const last = Math.min(height - 1, y + ry + (two ? 1 : 0));
+    for (; done <= last; done++) blurRow(src, done * width, ring, (done % ringRows) * width, width, kx);
+    for (let j = 0; j < 2 * ry + (two ? 2 : 1); j++) rows[j] = slot(y + j - ry);
+    if (two) {
+      blurColumn2(ring, rows, dst as Uint8Array | Uint16Array, y * width, width, ky);
+      y += 2;
     } else {
-      const c = rows[r]!;
-      for (let x = 0; x < width; x++) {
-        let v = k0 * src[c + x]!;
-        for (let j = 1; j <= r; j++) v += k[j]! * (src[rows[r - j]! + x]! + src[rows[r + j]! + x]!);
-        if (small) dst[off + x] = (v + 0.5) | 0;
-        else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
-        else dst[off + x] = v;
-      }
+      blurColumn1(ring, rows, dst, y * width, width, ky, max);
+      y++;
     }
   }
 }
 
 let scratchBuf: Float32Array | null = null;
-/** The row-pass buffer, reused between calls (one per thread; never returned to callers). */
+/** The row-pass ring, reused between calls (one per thread; never returned to callers). */
 function scratch(n: number): Float32Array {
   if (!scratchBuf || scratchBuf.length < n) scratchBuf = new Float32Array(n);
   return scratchBuf.length === n ? scratchBuf : scratchBuf.subarray(0, n);
@@ -226,16 +244,15 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   const accuracy = options.accuracy ?? imagejGaussianAccuracy(raster.bitDepth, raster.sampleFormat);
   const kx = trimKernel(gaussianKernel(sigma, accuracy, width));
   const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
-  const tmp = scratch(width * height);
-  blurRows(raster.data, tmp, width, height, kx);
   const data = raster.data;
+  const n = width * height;
   let out: PixelData;
-  if (data instanceof Uint8Array) blurColumns(tmp, (out = new Uint8Array(tmp.length)), width, height, ky, 255);
-  else if (data instanceof Uint16Array) blurColumns(tmp, (out = new Uint16Array(tmp.length)), width, height, ky, 65535);
-  else if (data instanceof Uint32Array) blurColumns(tmp, (out = new Uint32Array(tmp.length)), width, height, ky, 4294967295);
+  if (data instanceof Uint8Array) blurSeparable(data, (out = new Uint8Array(n)), width, height, kx, ky, 255);
+  else if (data instanceof Uint16Array) blurSeparable(data, (out = new Uint16Array(n)), width, height, kx, ky, 65535);
+  else if (data instanceof Uint32Array) blurSeparable(data, (out = new Uint32Array(n)), width, height, kx, ky, 4294967295);
   else {
-    const f = new Float32Array(tmp.length);
-    blurColumns(tmp, f, width, height, ky, 0);
+    const f = new Float32Array(n);
+    blurSeparable(data, f, width, height, kx, ky, 0);
     out = data instanceof Float64Array ? Float64Array.from(f) : f;
   }
   return { ...raster, data: out as T };
