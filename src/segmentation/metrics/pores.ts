@@ -112,7 +112,14 @@ export function labelPores(
   let pS = new Int32Array(maxRuns), pE = new Int32Array(maxRuns), pL = new Int32Array(maxRuns);
   let cS = new Int32Array(maxRuns), cE = new Int32Array(maxRuns), cL = new Int32Array(maxRuns);
   let pN = 0;
-  const provisional = options.labels ? new Int32Array(width * height) : null;
+  // With a label image: the runs (first pixel, length, provisional label) are kept and painted with
+  // the final pore ids once the merges are known (one fill per run, no second pass over the image).
+  const wantLabels = options.labels === true;
+  let runCap = wantLabels ? 1 << 15 : 0;
+  let runAt: Int32Array<ArrayBuffer> = new Int32Array(runCap);
+  let runLen: Int32Array<ArrayBuffer> = new Int32Array(runCap);
+  let runLab: Int32Array<ArrayBuffer> = new Int32Array(runCap);
+  let runs = 0;
   const xEnd = x0 + w;
 
   const find = (a: number): number => {
@@ -187,7 +194,22 @@ export function labelPores(
       if (xe > st.maxX[l]!) st.maxX[l] = xe;
       if (y < st.minY[l]!) st.minY[l] = y;
       if (y > st.maxY[l]!) st.maxY[l] = y;
-      if (provisional) provisional.fill(l, rowOff + xs, rowOff + xe + 1);
+      if (wantLabels) {
+        if (runs === runCap) {
+          runCap *= 2;
+          const g = (a: Int32Array): Int32Array<ArrayBuffer> => {
+            const b = new Int32Array(runCap);
+            b.set(a);
+            return b;
+          };
+          runAt = g(runAt);
+          runLen = g(runLen);
+          runLab = g(runLab);
+        }
+        runAt[runs] = rowOff + xs;
+        runLen[runs] = len;
+        runLab[runs++] = l;
+      }
       // Border contact: on the ROI edge, or an 8-neighbour masked out.
       if (xs === x0 || xe === xEnd - 1 || yy === 0 || yy === h - 1) st.border[l] = 1;
       else if (mask && st.border[l] === 0) {
@@ -229,7 +251,7 @@ export function labelPores(
   }
 
   const pores: PorePx[] = [];
-  const finalId = provisional ? new Int32Array(next) : null;
+  const finalId = wantLabels ? new Int32Array(next) : null;
   let specks = 0;
   let speckPixels = 0;
   let voidPixels = 0;
@@ -259,12 +281,13 @@ export function labelPores(
     });
   }
   const result: LabelResult = { pores, specks, speckPixels, voidPixels };
-  if (provisional && finalId) {
-    for (let i = 0; i < provisional.length; i++) {
-      const l = provisional[i]!;
-      if (l !== 0) provisional[i] = finalId[find(l)]!;
+  if (finalId) {
+    const labels = new Int32Array(width * height);
+    for (let k = 0; k < runs; k++) {
+      const at = runAt[k]!;
+      labels.fill(finalId[find(runLab[k]!)]!, at, at + runLen[k]!);
     }
-    result.labels = provisional;
+    result.labels = labels;
   }
   return result;
 }
