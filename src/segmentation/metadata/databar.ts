@@ -38,13 +38,16 @@ const TOL = 2;
 const LINE_ROW = 0.85;
 
 export function detectDatabar(raster: Raster): DatabarInfo | null {
-  const { width: W, height: H, data } = raster;
+  const { width: W, height: H } = raster;
   if (W < 16 || H < 32) return null;
   const maxRows = Math.floor(0.35 * H);
   const minRows = Math.max(5, Math.ceil(0.01 * H));
-  // Bin every value to 0..255 over the image's value range (exact values for 8-bit data).
-  const toBin = binner(raster);
   const lowest = Math.max(0, H - maxRows - ABOVE_ROWS - MAX_TAIL - 1);
+  // Every value binned to 0..255 over the image's value range, for the bottom rows only (the only
+  // rows looked at; ABOVE_ROWS of margin): for 8-bit data a view of the pixels themselves.
+  const first = Math.max(0, lowest - ABOVE_ROWS);
+  const bins = binnedRows(raster, first);
+  const base = first * W;
   const rowCache = new Map<number, { mode: number; frac: number; exact: number }>();
   const hist = new Uint32Array(256);
   /**
@@ -56,8 +59,8 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
     let s = rowCache.get(y);
     if (s) return s;
     hist.fill(0);
-    const o = y * W;
-    for (let x = 0; x < W; x++) hist[toBin(data[o + x]!)]!++;
+    const o = y * W - base;
+    for (let x = 0; x < W; x++) hist[bins[o + x]!]!++;
     let exact = 0;
     for (let i = 0; i < 256; i++) if (hist[i]! > exact) exact = hist[i]!;
     let win = 0;
@@ -119,8 +122,8 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
   let nAbove = 0;
   for (let k = 1; k <= ABOVE_ROWS && top - k >= 0; k++) {
     fr.push(rowStat(top - k).exact);
-    const o = (top - k) * W;
-    for (let x = 0; x < W; x++) if (Math.abs(toBin(data[o + x]!) - bg) <= TOL) bgAbove++;
+    const o = (top - k) * W - base;
+    for (let x = 0; x < W; x++) if (Math.abs(bins[o + x]! - bg) <= TOL) bgAbove++;
     nAbove += W;
   }
   fr.sort((a, b) => a - b);
@@ -129,9 +132,9 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
   const colBg = new Uint32Array(W);
   let ink = 0;
   for (let yy = top; yy < H; yy++) {
-    const o = yy * W;
+    const o = yy * W - base;
     for (let x = 0; x < W; x++) {
-      const b = toBin(data[o + x]!);
+      const b = bins[o + x]!;
       if (Math.abs(b - bg) <= TOL) colBg[x]!++;
       else if (Math.abs(b - bg) >= 64) ink++;
     }
@@ -157,17 +160,24 @@ function smoothedArgmax(votes: Uint32Array): number {
   return peak;
 }
 
-function binner(r: Raster): (v: number) => number {
-  if (r.bitDepth === 8 && r.sampleFormat === 'uint') return (v) => v;
+/** Rows `first`..H−1 binned to 0..255 over the image's value range (exact values for 8-bit data). */
+function binnedRows(r: Raster, first: number): Uint8Array {
+  const d = r.data;
+  const start = first * r.width;
+  if (r.bitDepth === 8 && r.sampleFormat === 'uint') return d instanceof Uint8Array ? d.subarray(start) : Uint8Array.from(d.subarray(start));
   let min = Infinity;
   let max = -Infinity;
-  const d = r.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (!(max > min)) return () => 0;
+  const out = new Uint8Array(d.length - start);
+  if (!(max > min)) return out;
   const f = 256 / (max - min);
-  return (v) => (Number.isNaN(v) ? 0 : Math.min(255, Math.floor((v - min) * f)));
+  for (let i = start; i < d.length; i++) {
+    const v = d[i]!;
+    out[i - start] = Number.isNaN(v) ? 0 : Math.min(255, Math.floor((v - min) * f));
+  }
+  return out;
 }
