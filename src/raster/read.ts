@@ -194,10 +194,18 @@ async function readPlainTiff8(file: string, page: number, maxPixels: number): Pr
   }
   checkPage(file, page, 1);
   checkSize(file, width, height, maxPixels);
-  const data = new Uint8Array(width * height);
-  for (let s = 0; s < strips; s++) {
-    const bytes = Math.min(rowsPerStrip, height - s * rowsPerStrip) * width;
-    data.set(buf.subarray(offsets[s]!, offsets[s]! + bytes), s * rowsPerStrip * width);
+  // Strips stored back to back (the usual layout) are already the raster: use a view of the file
+  // buffer (no second 3 MB allocation and copy per image); otherwise copy strip by strip.
+  let contiguous = true;
+  for (let s = 1; s < strips && contiguous; s++) contiguous = offsets[s] === offsets[0]! + s * rowsPerStrip * width;
+  let data: Uint8Array;
+  if (contiguous) data = new Uint8Array(buf.buffer, buf.byteOffset + offsets[0]!, width * height);
+  else {
+    data = new Uint8Array(width * height);
+    for (let s = 0; s < strips; s++) {
+      const bytes = Math.min(rowsPerStrip, height - s * rowsPerStrip) * width;
+      data.set(buf.subarray(offsets[s]!, offsets[s]! + bytes), s * rowsPerStrip * width);
+    }
   }
   return { file, format: 'tiff', raster: createRaster(width, height, data), pages: 1, page, channels: 1, greyConversion: null };
 }
