@@ -121,6 +121,9 @@ export function labelPores(
   let runLab: Int32Array<ArrayBuffer> = new Int32Array(runCap);
   let runs = 0;
   const xEnd = x0 + w;
+  // A 32-bit view over the void bytes (whole words only) for skipping background quickly.
+  const base = voids.byteOffset & 3;
+  const v32 = mask === null || mask === undefined ? new Uint32Array(voids.buffer, voids.byteOffset - base, (base + voids.length) >> 2) : null;
 
   const find = (a: number): number => {
     const p = st.parent;
@@ -156,6 +159,14 @@ export function labelPores(
       if (mask) {
         while (x < xEnd && (voids[rowOff + x] === 0 || mask[rowOff + x] === 0)) x++;
       } else {
+        // Background is skipped four pixels at a time where the 32-bit word is all zero.
+        while (x < xEnd && voids[rowOff + x] === 0 && ((base + rowOff + x) & 3) !== 0) x++;
+        if (v32 && x < xEnd && voids[rowOff + x] === 0) {
+          let w = (base + rowOff + x) >> 2;
+          const wEnd = (base + rowOff + xEnd) >> 2;
+          while (w < wEnd && v32[w] === 0) w++;
+          x = (w << 2) - base - rowOff;
+        }
         while (x < xEnd && voids[rowOff + x] === 0) x++;
       }
       if (x >= xEnd) break;
