@@ -337,7 +337,7 @@ export function measurePorosity(raster: Raster, options: MeasureOptions = {}): P
 export function measurePorosityDetailed(
   raster: Raster,
   options: MeasureOptions = {},
-  context: { file?: string | null; page?: number; maskSource?: string; warnings?: string[]; labels?: boolean } = {},
+  context: { file?: string | null; page?: number; maskSource?: string; warnings?: string[]; labels?: boolean; labelsInto?: Int32Array } = {},
 ): PorosityDetail {
   const v = validatePorosityOptions(options);
   const warnings = [...(context.warnings ?? [])];
@@ -387,7 +387,11 @@ export function measurePorosityDetailed(
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels', context.file ? { file: context.file } : {});
   }
   // The labelling visits every void pixel of the region once, so it also gives the void count.
-  const labelled = labelPores(voids, width, micrographRows, region, { minAreaPx, labels: context.labels !== false });
+  const labelled = labelPores(voids, width, micrographRows, region, {
+    minAreaPx,
+    labels: context.labels !== false,
+    ...(context.labelsInto ? { labelsInto: context.labelsInto } : {}),
+  });
   const count = { voidPixels: labelled.voidPixels, analysedPixels, voidFraction: labelled.voidPixels / analysedPixels };
   const pores = summarizePores(labelled, count.analysedPixels, minAreaPx, pixelSize);
   const keptVoid = count.voidPixels - labelled.speckPixels;
@@ -622,17 +626,51 @@ export async function analyzePorosity(file: string, options: PorosityOptions = {
     maskSource = 'in-memory mask';
   }
   const { overlay, voidMask, page: _p, maxPixels: _m, mask: _mask, pixelSize: _ps, ...rest } = options;
-  let detail: PorosityDetail;
+  // The overlay's label image (4 bytes per pixel) comes from a per-thread pool: it lives only until
+  // the overlay is drawn, and a fresh 12 MB array per 3-Mpx image costs more than the labelling.
+  const labelsInto = overlay !== undefined ? takeLabelBuffer(image.raster.width * image.raster.height) : undefined;
   try {
-    detail = measurePorosityDetailed(
-      image.raster,
-      { ...rest, ...(mask ? { mask } : {}), pixelSize, databar: meta.databar },
-      { file, page: image.pages > 1 ? image.page : undefined, ...(maskSource ? { maskSource } : {}), warnings, labels: overlay !== undefined },
-    );
-  } catch (e) {
-    if (e instanceof VoidscopeError && e.file === undefined) throw new VoidscopeError(e.code, e.message, { file, cause: e });
-    throw e;
+    let detail: PorosityDetail;
+    try {
+      detail = measurePorosityDetailed(
+        image.raster,
+        { ...rest, ...(mask ? { mask } : {}), pixelSize, databar: meta.databar },
+        {
+          file,
+          page: image.pages > 1 ? image.page : undefined,
+          ...(maskSource ? { maskSource } : {}),
+          warnings,
+          labels: overlay !== undefined,
+          ...(labelsInto ? { labelsInto } : {}),
+        },
+      );
+    } catch (e) {
+      if (e instanceof VoidscopeError && e.file === undefined) throw new VoidscopeError(e.code, e.message, { file, cause: e });
+      throw e;
+    }
+    return await writeOutputs(image, detail, overlay, voidMask);
+  } finally {
+    if (labelsInto) releaseLabelBuffer(labelsInto);
   }
+}
+
+/** A label buffer not in use (per thread; one kept, ≤ 4 bytes per pixel of the last image). */
+let spareLabels: Int32Array | null = null;
+function takeLabelBuffer(n: number): Int32Array {
+  const b = spareLabels && spareLabels.length === n ? spareLabels : new Int32Array(n);
+  if (b === spareLabels) spareLabels = null;
+  return b;
+}
+function releaseLabelBuffer(b: Int32Array): void {
+  spareLabels = b;
+}
+
+async function writeOutputs(
+  image: DecodedImage,
+  detail: PorosityDetail,
+  overlay: string | undefined,
+  voidMask: string | undefined,
+): Promise<PorosityResult> {
   const result = detail.result;
   if (image.pages > 1) result.page = image.page;
   if (overlay !== undefined || voidMask !== undefined) {

@@ -45,6 +45,11 @@ export interface LabelOptions {
   minAreaPx?: number;
   /** Also return a full-size label image. */
   labels?: boolean;
+  /**
+   * With `labels`: write the label image into this array (width×height; it is cleared first)
+   * instead of a new one — lets a caller reuse one buffer across images.
+   */
+  labelsInto?: Int32Array;
 }
 
 class Growable {
@@ -293,7 +298,8 @@ export function labelPores(
   }
   const result: LabelResult = { pores, specks, speckPixels, voidPixels };
   if (finalId) {
-    const labels = new Int32Array(width * height);
+    const into = options.labelsInto;
+    const labels = into && into.length === width * height ? into.fill(0) : new Int32Array(width * height);
     for (let k = 0; k < runs; k++) {
       const at = runAt[k]!;
       labels.fill(finalId[find(runLab[k]!)]!, at, at + runLen[k]!);
