@@ -337,7 +337,16 @@ export function measurePorosity(raster: Raster, options: MeasureOptions = {}): P
 export function measurePorosityDetailed(
   raster: Raster,
   options: MeasureOptions = {},
-  context: { file?: string | null; page?: number; maskSource?: string; warnings?: string[]; labels?: boolean; labelsInto?: Int32Array } = {},
+  context: {
+    file?: string | null;
+    page?: number;
+    maskSource?: string;
+    warnings?: string[];
+    labels?: boolean;
+    /** Reuse these buffers for the label image / the Gaussian output (see analyzePorosity). */
+    labelsInto?: Int32Array;
+    filterInto?: Uint8Array;
+  } = {},
 ): PorosityDetail {
   const v = validatePorosityOptions(options);
   const warnings = [...(context.warnings ?? [])];
@@ -351,7 +360,7 @@ export function measurePorosityDetailed(
   const mask = area.mask ?? undefined;
 
   // Analysed raster: the micrograph rows, filtered.
-  const { raster: work, filters } = applyPrefilters(raster, micrographRows, v);
+  const { raster: work, filters } = applyPrefilters(raster, micrographRows, v, context.filterInto);
 
   // Threshold.
   let thr: ThresholdResult;
@@ -448,6 +457,7 @@ function applyPrefilters(
   raster: Raster,
   micrographRows: number,
   v: { median?: number | undefined; gaussian?: number | undefined },
+  gaussianInto?: Uint8Array,
 ): { raster: Raster; filters: AppliedFilter[] } {
   const { width, height } = raster;
   // The data bar is a band of whole rows at the bottom: the micrograph is a view, not a copy.
@@ -465,7 +475,7 @@ function applyPrefilters(
   }
   if (v.gaussian !== undefined) {
     const accuracy = imagejGaussianAccuracy(work.bitDepth, work.sampleFormat);
-    work = imagejGaussianBlur(work, v.gaussian, { accuracy });
+    work = imagejGaussianBlur(work, v.gaussian, { accuracy, ...(gaussianInto ? { into: gaussianInto.subarray(0, work.width * work.height) } : {}) });
     filters.push({
       name: 'gaussian',
       sigmaPx: v.gaussian,
@@ -629,6 +639,8 @@ export async function analyzePorosity(file: string, options: PorosityOptions = {
   // The overlay's label image (4 bytes per pixel) comes from a per-thread pool: it lives only until
   // the overlay is drawn, and a fresh 12 MB array per 3-Mpx image costs more than the labelling.
   const labelsInto = overlay !== undefined ? takeLabelBuffer(image.raster.width * image.raster.height) : undefined;
+  // Likewise the Gaussian output of 8-bit images: only the result (plain numbers) leaves this call.
+  const filterInto = options.gaussian !== undefined && image.raster.data instanceof Uint8Array ? takeFilterBuffer(image.raster.data.length) : undefined;
   try {
     let detail: PorosityDetail;
     try {
@@ -642,6 +654,7 @@ export async function analyzePorosity(file: string, options: PorosityOptions = {
           warnings,
           labels: overlay !== undefined,
           ...(labelsInto ? { labelsInto } : {}),
+          ...(filterInto ? { filterInto } : {}),
         },
       );
     } catch (e) {
@@ -651,7 +664,16 @@ export async function analyzePorosity(file: string, options: PorosityOptions = {
     return await writeOutputs(image, detail, overlay, voidMask);
   } finally {
     if (labelsInto) releaseLabelBuffer(labelsInto);
+    if (filterInto) spareFilter = filterInto;
   }
+}
+
+/** A Gaussian output buffer not in use (per thread; the last 8-bit image's). */
+let spareFilter: Uint8Array | null = null;
+function takeFilterBuffer(n: number): Uint8Array {
+  const b = spareFilter && spareFilter.length === n ? spareFilter : new Uint8Array(n);
+  if (b === spareFilter) spareFilter = null;
+  return b;
 }
 
 /** A label buffer not in use (per thread; one kept, ≤ 4 bytes per pixel of the last image). */

@@ -70,6 +70,12 @@ export function gaussianKernel(sigma: number, accuracy: number, maxRadius = Infi
 export interface GaussianOptions {
   /** Kernel accuracy; default ImageJ's choice for the raster's depth (see imagejGaussianAccuracy). */
   accuracy?: number;
+  /**
+   * Write the result into this array instead of a new one (used when it has the raster's own type
+   * and pixel count and is not the input itself; otherwise ignored) — lets a caller reuse one
+   * buffer across images.
+   */
+  into?: PixelData;
 }
 
 /** Drop trailing zero taps (ImageJ's last tap is 0 after edge correction). */
@@ -249,8 +255,10 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
   const data = raster.data;
   const n = width * height;
+  const into = options.into;
+  const reuse = into !== undefined && into !== data && into.length === n && into.constructor === data.constructor && into.buffer !== data.buffer;
   let out: PixelData;
-  if (data instanceof Uint8Array) blurSeparable(data, (out = new Uint8Array(n)), width, height, kx, ky, 255);
+  if (data instanceof Uint8Array) blurSeparable(data, (out = reuse ? (into as Uint8Array) : new Uint8Array(n)), width, height, kx, ky, 255);
   else if (data instanceof Uint16Array) blurSeparable(data, (out = new Uint16Array(n)), width, height, kx, ky, 65535);
   else if (data instanceof Uint32Array) blurSeparable(data, (out = new Uint32Array(n)), width, height, kx, ky, 4294967295);
   else {
