@@ -19,7 +19,8 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { generateSemImage, mulberry32, sampleSpec } from '../scripts/samples/sem.js';
+import { generateSemImage, sampleSpec } from '../scripts/samples/sem.js';
+import { mulberry32 } from '../scripts/lib/random.js';
 import { analyzePorosity, type PorosityOptions } from '../src/segmentation/porosity.js';
 
 const W = 2048;

@@ -26,9 +26,6 @@ import { gaussianBlurFloat } from '../../src/segmentation/filters/gaussian.js';
 import { drawText, type RgbaImage } from '../../src/render/index.js';
 import { mulberry32, normal as gaussRand } from '../lib/random.js';
 
-// Re-exported for the benchmark's image generator.
-export { mulberry32 };
-
 
 
 export type Electrode = 'cathode' | 'anode';
