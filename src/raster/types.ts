@@ -3,6 +3,8 @@
  * Pixel data are kept at their native depth: 16-bit stays 16-bit, counts stay
  * 32-bit, floats stay floats. Row-major, top-left origin, one channel.
  */
+import { VoidscopeError } from '../errors.js';
+
 export type PixelData = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
 export type BitDepth = 8 | 16 | 32 | 64;
@@ -62,6 +64,30 @@ export function nativeDepth(data: PixelData): { bitDepth: BitDepth; sampleFormat
   if (data instanceof Uint32Array) return { bitDepth: 32, sampleFormat: 'uint' };
   if (data instanceof Float32Array) return { bitDepth: 32, sampleFormat: 'float' };
   return { bitDepth: 64, sampleFormat: 'float' };
+}
+
+/**
+ * Check that a ROI is whole pixels, has positive size and lies inside a width×height image;
+ * returns a plain copy. The one ROI rule for SEM and SIMS alike.
+ */
+export function validateRoi(roi: Roi, width: number, height: number): Roi {
+  const ok =
+    roi !== null &&
+    typeof roi === 'object' &&
+    [roi.x, roi.y, roi.width, roi.height].every((v) => Number.isInteger(v)) &&
+    roi.x >= 0 &&
+    roi.y >= 0 &&
+    roi.width > 0 &&
+    roi.height > 0 &&
+    roi.x + roi.width <= width &&
+    roi.y + roi.height <= height;
+  if (!ok) {
+    throw new VoidscopeError(
+      'EOPTION',
+      `ROI ${JSON.stringify(roi)} must be whole pixels (x, y ≥ 0; width, height > 0) inside the ${width}×${height} image`,
+    );
+  }
+  return { x: roi.x, y: roi.y, width: roi.width, height: roi.height };
 }
 
 /** The whole image as a ROI. */

@@ -132,3 +132,11 @@ test('bad inputs give one clear VoidscopeError naming the file', async () => {
   await rejectsWith(readImage(folder), 'EUNSUPPORTED', /folder\.tif: is a folder/);
   await rejectsWith(readImage(big, { page: -1 }), 'EOPTION', /page must be/);
 });
+
+test('validateRoi: the one ROI rule (whole pixels, positive size, inside the image)', async () => {
+  const { validateRoi } = await import('../../src/raster/types.js');
+  assert.deepEqual(validateRoi({ x: 1, y: 2, width: 3, height: 4 }, 4, 6), { x: 1, y: 2, width: 3, height: 4 });
+  for (const bad of [{ x: 2, y: 0, width: 3, height: 1 }, { x: 0, y: 0, width: 0, height: 1 }, { x: -1, y: 0, width: 1, height: 1 }, { x: 0.5, y: 0, width: 1, height: 1 }]) {
+    assert.throws(() => validateRoi(bad, 4, 6), (e: unknown) => e instanceof VoidscopeError && e.code === 'EOPTION' && /inside the 4×6 image/.test(e.message));
+  }
+});

@@ -1,5 +1,6 @@
 import { VoidscopeError } from '../../errors.js';
 import type { Raster, Roi } from '../../raster/types.js';
+import { validateRoi } from '../../raster/types.js';
 
 /**
  * Histograms of the analysed region, with the binning rules ImageJ 1.53t uses for thresholds.
@@ -73,23 +74,7 @@ export function resolveRegion(raster: Raster, opts: { roi?: Roi; mask?: Uint8Arr
   let x1 = W;
   let y1 = H;
   if (opts.roi !== undefined) {
-    const r = opts.roi;
-    const ok =
-      r !== null &&
-      typeof r === 'object' &&
-      [r.x, r.y, r.width, r.height].every((v) => Number.isInteger(v)) &&
-      r.x >= 0 &&
-      r.y >= 0 &&
-      r.width > 0 &&
-      r.height > 0 &&
-      r.x + r.width <= W &&
-      r.y + r.height <= H;
-    if (!ok) {
-      throw new VoidscopeError(
-        'EOPTION',
-        `ROI ${JSON.stringify(r)} must be whole pixels x,y ≥ 0, width,height > 0, inside the ${W}×${H} image`,
-      );
-    }
+    const r = validateRoi(opts.roi, W, H);
     x0 = r.x;
     y0 = r.y;
     x1 = r.x + r.width;
