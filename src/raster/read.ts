@@ -11,11 +11,11 @@
  * grey = (R + G + B) / 3 rounded to nearest, so that thresholds match ImageJ's on
  * the same file; any alpha channel is ignored. Both are stated in `greyConversion`.
  */
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import sharp from 'sharp';
-import { fromArrayBuffer } from 'geotiff';
 import { decode as decodeBmp } from 'bmp-ts';
 import { VoidscopeError } from '../errors.js';
+import { statInputFile } from '../fsutil.js';
 import type { PixelData, Raster } from './types.js';
 import { createRaster } from './types.js';
 
@@ -75,17 +75,7 @@ function validateOptions(options: ReadImageOptions): { page: number; maxPixels: 
 /** Read one image as a single-channel raster at its native bit depth. */
 export async function readImage(file: string, options: ReadImageOptions = {}): Promise<DecodedImage> {
   const { page, maxPixels } = validateOptions(options);
-  let size: number;
-  try {
-    const st = await stat(file);
-    if (st.isDirectory()) throw new VoidscopeError('EUNSUPPORTED', 'is a folder, not an image file', { file });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof VoidscopeError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new VoidscopeError('ENOENT', code === 'ENOENT' ? 'file not found' : `cannot open file (${code ?? String(e)})`, { file, cause: e });
-  }
-  if (size === 0) throw new VoidscopeError('EEMPTY', 'file is empty (0 bytes)', { file });
+  const size = await statInputFile(file, 'an image file');
 
   const head = new Uint8Array(16);
   const fh = await open(file, 'r');
@@ -371,6 +361,7 @@ async function readBmp(file: string, page: number, maxPixels: number): Promise<D
 async function readTiffWithGeotiff(file: string, page: number, maxPixels: number): Promise<DecodedImage> {
   const { readFile } = await import('node:fs/promises');
   const buf = await readFile(file);
+  const { fromArrayBuffer } = await import('geotiff'); // only for the rare layouts libvips refuses
   const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
   const pages = await tiff.getImageCount();
   checkPage(file, page, pages);

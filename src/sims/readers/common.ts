@@ -1,25 +1,14 @@
 /** Small helpers shared by the SIMS readers: file access with clear errors and count validation. */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { VoidscopeError } from '../../errors.js';
+import { statInputFile } from '../../fsutil.js';
 import { createRaster } from '../../raster/types.js';
 import type { PixelSize } from '../../raster/types.js';
 import type { CountRaster } from '../types.js';
 
-/** Stat a file, turning "missing" / "empty" / "is a folder" into VoidscopeErrors naming it. */
-export async function statInput(file: string): Promise<number> {
-  let size: number;
-  try {
-    const s = await stat(file);
-    if (s.isDirectory()) throw new VoidscopeError('EUNSUPPORTED', 'is a folder, not a SIMS file', { file });
-    size = s.size;
-  } catch (e) {
-    if (e instanceof VoidscopeError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new VoidscopeError('ENOENT', 'file not found', { file, cause: e });
-    throw new VoidscopeError('EIO', `cannot read file: ${(e as Error).message}`, { file, cause: e });
-  }
-  if (size === 0) throw new VoidscopeError('EEMPTY', 'file is empty (0 bytes)', { file });
-  return size;
+/** Stat a SIMS input, turning "missing" / "empty" / "is a folder" into VoidscopeErrors naming it. */
+export function statInput(file: string): Promise<number> {
+  return statInputFile(file, 'a SIMS file');
 }
 
 export async function readInput(file: string): Promise<Buffer> {
