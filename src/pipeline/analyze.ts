@@ -1,10 +1,12 @@
 /**
  * The analysis step of a study run: one task per SEM image or SIMS map, run
  * either in this thread or in a piscina worker (worker.ts). The analysers are
- * the public functions of src/segmentation and src/sims, looked up through their
- * index modules at run time; tests may pass their own (in-process only).
+ * the public functions of src/segmentation and src/sims; tests may pass their
+ * own (in-process only).
  */
 import { isVoidscopeError } from '../errors.js';
+import type { PorosityOptions } from '../segmentation/index.js';
+import type { SimsAnalysisOptions } from '../sims/index.js';
 
 export interface AnalysisTask {
   /** Stable index (the order of files in the run), for deterministic results. */
@@ -32,20 +34,6 @@ export interface Analyzers {
   sims: Analyzer;
 }
 
-type AnyFn = (...args: unknown[]) => unknown;
-
-async function loadModule(which: 'sem' | 'sims'): Promise<Record<string, unknown>> {
-  // Only the public index modules (team rule), imported lazily so that a run
-  // without SIMS files never needs the SIMS code and vice versa.
-  return which === 'sem'
-    ? ((await import('../segmentation/index.js')) as Record<string, unknown>)
-    : ((await import('../sims/index.js')) as Record<string, unknown>);
-}
-
-function notAvailable(fn: string, where: string): Error {
-  return Object.assign(new Error(`${fn} is not available in this build (${where} does not export it yet)`), { code: 'EUNSUPPORTED' });
-}
-
 /** Make a result JSON-plain (drops typed arrays into arrays, functions away). */
 export function toPlain(x: unknown): Record<string, unknown> {
   return JSON.parse(
@@ -57,27 +45,21 @@ export function toPlain(x: unknown): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-/** The real analysers: analyzePorosity and analyzeSimsMap from the package's index modules. */
+/**
+ * The real analysers: analyzePorosity and analyzeSimsMap, imported lazily from the public
+ * index modules so that a run without SIMS files never loads the SIMS code and vice versa.
+ * Study-file options are passed through; each analyser validates its own options.
+ */
 export const defaultAnalyzers: Analyzers = {
   async sem(task) {
-    const mod = await loadModule('sem');
-    const fn = mod.analyzePorosity as AnyFn | undefined;
-    if (typeof fn !== 'function') throw notAvailable('analyzePorosity', 'src/segmentation/index.ts');
-    const options: Record<string, unknown> = { ...task.options };
-    if (task.overlayOut) options.overlay = task.overlayOut;
-    const result = toPlain(await fn(task.file, options));
-    // The overlay is written by analyzePorosity when it supports the option; if it
-    // returned PNG bytes instead, the caller writes them.
-    return { result, overlayWritten: task.overlayOut !== null };
+    const { analyzePorosity } = await import('../segmentation/index.js');
+    const options = { ...task.options, ...(task.overlayOut ? { overlay: task.overlayOut } : {}) } as PorosityOptions;
+    return { result: toPlain(await analyzePorosity(task.file, options)), overlayWritten: task.overlayOut !== null };
   },
   async sims(task) {
-    const mod = await loadModule('sims');
-    const fn = mod.analyzeSimsMap as AnyFn | undefined;
-    if (typeof fn !== 'function') throw notAvailable('analyzeSimsMap', 'src/sims/index.ts');
-    const options: Record<string, unknown> = { ...task.options };
-    if (task.total) options.total = task.total;
-    const result = toPlain(await fn(task.file, options));
-    return { result, overlayWritten: false };
+    const { analyzeSimsMap } = await import('../sims/index.js');
+    const options = { ...task.options, ...(task.total ? { total: task.total } : {}) } as SimsAnalysisOptions;
+    return { result: toPlain(await analyzeSimsMap(task.file, options)), overlayWritten: false };
   },
 };
 
