@@ -599,6 +599,18 @@ export function describeMetricKey(key: string, unit: string): MetricInfo {
   return { key, label: key, unit };
 }
 
+/** Items grouped by (electrode, binder content), groups in first-seen order. */
+function groupByElectrodeBinder<T extends { electrode: Electrode; binderWtPct: number }>(items: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const k = `${it.electrode}|${it.binderWtPct}`;
+    const g = groups.get(k);
+    if (g) g.push(it);
+    else groups.set(k, [it]);
+  }
+  return [...groups.values()];
+}
+
 /**
  * Join table rows and cycling cells into one set of metrics per
  * (electrode, binder content): several rows/cells give mean ± sd (n − 1) and n;
@@ -619,12 +631,7 @@ export function aggregateElectrochem(
     return s;
   };
   // Tables.
-  const groups = new Map<string, EcRow[]>();
-  for (const r of rows) {
-    const k = `${r.electrode}|${r.binderWtPct}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
-  for (const list of groups.values()) {
+  for (const list of groupByElectrodeBinder(rows)) {
     const s = slot(list[0]!.electrode, list[0]!.binderWtPct);
     const keys = new Set(list.flatMap((r) => Object.keys(r.metrics)));
     for (const key of keys) {
@@ -659,12 +666,7 @@ export function aggregateElectrochem(
     }
   }
   // Cycling cells.
-  const cellGroups = new Map<string, CyclingCell[]>();
-  for (const c of cells) {
-    const k = `${c.electrode}|${c.binderWtPct}`;
-    cellGroups.set(k, [...(cellGroups.get(k) ?? []), c]);
-  }
-  for (const list of cellGroups.values()) {
+  for (const list of groupByElectrodeBinder(cells)) {
     const s = slot(list[0]!.electrode, list[0]!.binderWtPct);
     const keys = new Set(list.flatMap((c) => Object.keys(c.metrics)));
     for (const key of keys) {
