@@ -6,6 +6,7 @@ import {
   isIntegerRaster,
   resolveRegion,
   type BinMap,
+  type Region,
   type HistogramInfo,
   type HistogramResult,
 } from './histogram.js';
@@ -307,18 +308,37 @@ export function tryAllThresholds(
 /**
  * Void mask of the raster: 1 = void (by `isVoidPixel`), 0 = not void or outside the analysed
  * region (ROI ∩ mask). Same size as the raster.
+ *
+ * `opts.into`: write the mask into this array (raster-sized) instead of a new one, so that a
+ * caller can reuse one buffer across images; every element is written (0 outside the region).
+ *
+ * 8-bit rasters take a separate path with the same rule tabulated once for the 256 grey values
+ * (with a mask) or four pixels per 32-bit word (without; see `threshold8`).
  */
 export function applyThreshold(
   raster: Raster,
   value: number,
   polarity: Polarity,
-  opts: { roi?: Roi; mask?: Uint8Array } = {},
+  opts: { roi?: Roi; mask?: Uint8Array; into?: Uint8Array } = {},
 ): Uint8Array {
   validatePolarity(polarity);
   if (typeof value !== 'number' || Number.isNaN(value)) throw new VoidscopeError('EOPTION', `threshold must be a number (got ${String(value)})`);
   const reg = resolveRegion(raster, opts);
-  const { data, width: W } = raster;
-  const out = new Uint8Array(raster.width * raster.height);
+  const n = raster.width * raster.height;
+  let out: Uint8Array;
+  if (opts.into !== undefined) {
+    if (!(opts.into instanceof Uint8Array) || opts.into.length !== n) {
+      throw new VoidscopeError('EOPTION', `into must be a Uint8Array of ${raster.width}×${raster.height} = ${n} values (got ${opts.into?.length ?? typeof opts.into})`);
+    }
+    out = opts.into;
+    if (!reg.full) out.fill(0);
+  } else out = new Uint8Array(n);
+  const data = raster.data;
+  if (data instanceof Uint8Array) {
+    threshold8(data, raster.width, reg, value, polarity, out);
+    return out;
+  }
+  const W = raster.width;
   const m = reg.mask;
   const dark = polarity === 'dark';
   for (let y = reg.y0; y < reg.y1; y++) {
@@ -334,6 +354,102 @@ export function applyThreshold(
     }
   }
   return out;
+}
+
+/**
+ * 8-bit void mask of the region into `out`: the same rule as the generic loop (`isVoidPixel`),
+ * four pixels per aligned 32-bit word (SWAR): with T = the number of grey values g ≤ value
+ * (0…256), g > value ⇔ g ≥ T ⇔ bit 8 of g + (256 − T), computed for two bytes at a time in 16-bit
+ * lanes, which cannot carry into each other (max 255 + 256); dark voids are the complement; a
+ * mask byte m is reduced to (m ≠ 0) by ((m & 0x7f) + 0x7f | m) >> 7. Unaligned pixels go through
+ * a 256-entry table of the rule. Byte order does not matter (every byte stays in its place).
+ * Hand-written: no library does this on typed arrays, and it is several times faster than one
+ * comparison per pixel.
+ */
+function threshold8(d: Uint8Array, W: number, reg: Region, value: number, polarity: Polarity, out: Uint8Array): void {
+  const lut = new Uint8Array(256);
+  for (let g = 0; g < 256; g++) lut[g] = isVoidPixel(g, value, polarity) ? 1 : 0;
+  let T = 0;
+  while (T < 256 && T <= value) T++;
+  const K = (256 - T) * 0x00010001;
+  const flip = polarity === 'dark' ? 0x01010101 : 0;
+  const m = reg.mask;
+  const shift = d.byteOffset & 3;
+  const aligned = (out.byteOffset & 3) === shift && (m === undefined || (m.byteOffset & 3) === shift);
+  const words = (a: Uint8Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset - shift, (a.length + shift) >> 2);
+  const d32 = aligned ? words(d) : null;
+  const o32 = aligned ? words(out) : null;
+  if (m === undefined) {
+    if (reg.full) threshold8Span(d, out, lut, d32, o32, shift, K, flip, 0, d.length);
+    else for (let y = reg.y0; y < reg.y1; y++) threshold8Span(d, out, lut, d32, o32, shift, K, flip, y * W + reg.x0, y * W + reg.x1);
+  } else {
+    const m32 = aligned ? words(m) : null;
+    for (let y = reg.y0; y < reg.y1; y++) threshold8MaskSpan(d, m, out, lut, d32, m32, o32, shift, K, flip, y * W + reg.x0, y * W + reg.x1);
+  }
+}
+
+/** Pixels [s, e) of `threshold8`, no mask. */
+function threshold8Span(
+  d: Uint8Array,
+  out: Uint8Array,
+  lut: Uint8Array,
+  d32: Uint32Array | null,
+  o32: Uint32Array | null,
+  shift: number,
+  K: number,
+  flip: number,
+  s: number,
+  e: number,
+): void {
+  let i = s;
+  if (d32 !== null && o32 !== null) {
+    while (i < e && ((i + shift) & 3) !== 0) {
+      out[i] = lut[d[i]!]!;
+      i++;
+    }
+    const wEnd = (e + shift) >> 2;
+    for (let w = (i + shift) >> 2; w < wEnd; w++) {
+      const v = d32[w]!;
+      o32[w] = (((((v & 0x00ff00ff) + K) >>> 8) & 0x00010001) | ((((v >>> 8) & 0x00ff00ff) + K) & 0x01000100)) ^ flip;
+    }
+    const done = (wEnd << 2) - shift;
+    if (done > i) i = done;
+  }
+  for (; i < e; i++) out[i] = lut[d[i]!]!;
+}
+
+/** Pixels [s, e) of `threshold8` with a mask (non-zero = analysed). */
+function threshold8MaskSpan(
+  d: Uint8Array,
+  m: Uint8Array,
+  out: Uint8Array,
+  lut: Uint8Array,
+  d32: Uint32Array | null,
+  m32: Uint32Array | null,
+  o32: Uint32Array | null,
+  shift: number,
+  K: number,
+  flip: number,
+  s: number,
+  e: number,
+): void {
+  let i = s;
+  if (d32 !== null && m32 !== null && o32 !== null) {
+    while (i < e && ((i + shift) & 3) !== 0) {
+      out[i] = m[i] !== 0 ? lut[d[i]!]! : 0;
+      i++;
+    }
+    const wEnd = (e + shift) >> 2;
+    for (let w = (i + shift) >> 2; w < wEnd; w++) {
+      const v = d32[w]!;
+      const mw = m32[w]!;
+      const on = ((((mw & 0x7f7f7f7f) + 0x7f7f7f7f) | mw) >>> 7) & 0x01010101;
+      o32[w] = ((((((v & 0x00ff00ff) + K) >>> 8) & 0x00010001) | ((((v >>> 8) & 0x00ff00ff) + K) & 0x01000100)) ^ flip) & on;
+    }
+    const done = (wEnd << 2) - shift;
+    if (done > i) i = done;
+  }
+  for (; i < e; i++) out[i] = m[i] !== 0 ? lut[d[i]!]! : 0;
 }
 
 /** Number of void pixels in the analysed region (same rule as `applyThreshold`, no allocation). */
