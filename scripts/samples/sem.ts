@@ -22,11 +22,40 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { gaussianBlurFloat } from '../../src/segmentation/filters/gaussian.js';
+import { gaussianKernel } from '../../src/segmentation/filters/gaussian.js';
 import { drawText, type RgbaImage } from '../../src/render/index.js';
 import { mulberry32, normal as gaussRand } from '../lib/random.js';
 
 
+
+/**
+ * The generator's beam blur: ImageJ's kernel (accuracy 0.0002), rows then columns, summed in double with
+ * out-of-image pixels replicated, float32 between and after the passes. Deliberately not voidscope's own
+ * Gaussian (which follows ImageJ's float arithmetic): the committed samples must stay byte-identical
+ * whatever happens to the library's filter.
+ */
+function beamBlur(src: Float32Array, W: number, H: number, sigma: number, accuracy: number): Float32Array {
+  const kx = gaussianKernel(sigma, accuracy, W).kernel;
+  const ky = gaussianKernel(sigma, accuracy, H).kernel;
+  const rows = new Float32Array(W * H);
+  const out = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const o = y * W;
+    for (let x = 0; x < W; x++) {
+      let s = kx[0]! * src[o + x]!;
+      for (let j = 1; j < kx.length; j++) s += kx[j]! * (src[o + Math.max(0, x - j)]! + src[o + Math.min(W - 1, x + j)]!);
+      rows[o + x] = s;
+    }
+  }
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let s = ky[0]! * rows[y * W + x]!;
+      for (let j = 1; j < ky.length; j++) s += ky[j]! * (rows[Math.max(0, y - j) * W + x]! + rows[Math.min(H - 1, y + j) * W + x]!);
+      out[y * W + x] = s;
+    }
+  }
+  return out;
+}
 
 export type Electrode = 'cathode' | 'anode';
 export type State = 'pristine' | 'cycled150';
@@ -286,7 +315,7 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
     }
   }
   // Beam blur.
-  const blurred = gaussianBlurFloat(img, W, H, spec.blurSigma, 0.0002);
+  const blurred = beamBlur(img, W, H, spec.blurSigma, 0.0002);
   // Detector noise, correlated along the scan line (one-pole low-pass), re-normalised to noiseSigma.
   const alpha = 0.35;
   const norm = Math.sqrt((1 - alpha * alpha));

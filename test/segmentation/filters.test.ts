@@ -10,10 +10,13 @@ test('Gaussian kernel is ImageJ\'s for sigma 1, accuracy 0.002 (8-bit)', () => {
   // = ceil(3.5255) + 1 = 5; taps exp(−i²/2) = 1, 0.60653, 0.13534, 0.011109, 0.00033546; the edge
   // correction stops at r = 3 (sqrt(k3)/2 = 0.0527 > sqrt(k4)/1 = 0.0183), so no tap changes;
   // sum = 1 + 2·(0.60653 + 0.13534 + 0.011109 + 0.00033546) = 2.506628; k0 = 0.398943.
-  const k = gaussianKernel(1, 0.002, 1000);
+  // Running sums (ImageJ's kernSum, the weight of the taps beyond i): 0.5 − k0/2 − k1 − … − ki.
+  const { kernel: k, kernSum } = gaussianKernel(1, 0.002, 1000);
   assert.equal(k.length, 5);
   const expected = [0.398943, 0.241971, 0.053991, 0.0044318, 0.00013383];
   expected.forEach((v, i) => assert.ok(Math.abs(k[i]! - v) < 2e-6, `tap ${i}: ${k[i]} vs ${v}`));
+  const sums = [0.300529, 0.058558, 0.0045670, 0.00013383, 0];
+  sums.forEach((v, i) => assert.ok(Math.abs(kernSum[i]! - v) < 2e-6, `sum ${i}: ${kernSum[i]} vs ${v}`));
   assert.equal(imagejGaussianAccuracy(8, 'uint'), 0.002);
   assert.equal(imagejGaussianAccuracy(16, 'uint'), 0.0002);
 });
@@ -21,7 +24,7 @@ test('Gaussian kernel is ImageJ\'s for sigma 1, accuracy 0.002 (8-bit)', () => {
 test('Gaussian kernel applies ImageJ\'s edge correction for sigma 3', () => {
   // sigma 3, accuracy 0.002: kRadius = ceil(3·3.5255) + 1 = 12. Taps 7..11 are replaced by the parabola
   // (12 − r)²·slope² (slope from r = 10/11), so the last tap is tiny and the kernel still sums to 1.
-  const k = gaussianKernel(3, 0.002, 1000);
+  const k = gaussianKernel(3, 0.002, 1000).kernel;
   assert.equal(k.length, 12);
   let sum = k[0]!;
   for (let i = 1; i < k.length; i++) sum += 2 * k[i]!;
@@ -86,7 +89,7 @@ test('median: 8-bit histogram path equals the generic (16-bit) path on random da
   }
 });
 
-test('8-bit Gaussian (two-row fast path) equals the float blur rounded like ImageJ, odd and even heights', async () => {
+test('8-bit Gaussian equals the float blur rounded like ImageJ ((int)(v + 0.5f)), odd and even sizes', async () => {
   const { gaussianBlurFloat } = await import('../../src/segmentation/filters/gaussian.js');
   const rnd = mulberry32(3);
   for (const [w, h] of [[31, 17], [16, 20], [9, 1], [40, 2]] as const) {

@@ -1,30 +1,32 @@
 /**
- * Gaussian blur with ImageJ's parameters (Process ▸ Filters ▸ Gaussian Blur…).
+ * Gaussian blur with ImageJ's parameters and arithmetic (Process ▸ Filters ▸ Gaussian Blur…).
  *
- * Re-implemented from the description of ImageJ 1.53t `ij.plugin.filter.GaussianBlur`:
+ * Reproduces ImageJ 1.53t `ij.plugin.filter.GaussianBlur` (makeGaussianKernel, convolveLine,
+ * blurGaussian on the whole image) bit for bit:
  *  - σ is the standard deviation in pixels ("Sigma (Radius)" in ImageJ's dialog).
- *  - Kernel accuracy 0.002 for 8-bit images and 0.0002 for 16-bit / float, as ImageJ
- *    chooses; kernel radius `ceil(σ·sqrt(−2·ln accuracy)) + 1` (the last tap is zero),
- *    with ImageJ's "edge correction": the outer kernel taps are replaced by a parabola
- *    reaching 0 at the kernel radius so the kernel has no step; then normalised to 1.
- *  - Separable: rows first, then columns, in 32-bit float; out-of-image pixels take
- *    the value of the nearest edge pixel.
- *  - Integer images are rounded back to their depth (`(int)(v + 0.5)`, clamped), as
- *    ImageJ's ByteProcessor/ShortProcessor.setPixels does.
+ *  - Kernel accuracy 0.002 for 8-bit images and 0.0002 for 16-bit / float, as ImageJ chooses;
+ *    kernel radius `ceil(σ·sqrt(−2·ln accuracy)) + 1`, at most max(50, line length), with ImageJ's
+ *    "edge correction" (the outer taps replaced by a parabola reaching 0 at the kernel radius) and
+ *    its normalisation; one kernel per direction (the bound depends on the line length).
+ *  - Separable: rows first, then columns, in 32-bit float with ImageJ's order of operations; pixels
+ *    near a line end use ImageJ's formula (the taps beyond the end times the end pixel, through the
+ *    kernel's running sums), which equals "out-of-image pixels take the nearest edge value" up to
+ *    float rounding — and here the rounding is ImageJ's too.
+ *  - Integer images are rounded back as ByteProcessor/ShortProcessor.setPixels does:
+ *    `(int)(v + 0.5f)` clamped to the type's range.
+ * The convolution runs in WebAssembly (gaussian.wat, built to gaussian.wasm): its f32 arithmetic is
+ * Java's float, which JavaScript's doubles are not, and its SIMD lanes make it fast.
  *
- * Known differences from ImageJ (documented, deliberately not reproduced):
- *  - For σ > 8.5 ImageJ downsamples the line, convolves and upsamples (a speed trick
- *    that changes values by a fraction of a grey level); here the full kernel is always
- *    applied, i.e. this is the exact Gaussian ImageJ approximates.
- *  - Sums are accumulated in double precision (ImageJ: float), so a pixel whose blurred
- *    value lies within ~1e-5 of x.5 can round the other way (very rare; ≤1 grey level).
- *  - When the kernel would be longer than the image line ImageJ folds the missing
- *    kernel tail into the edge pixels; here the kernel is truncated at the line length
- *    and renormalised.
+ * Known difference from ImageJ (documented, deliberately not reproduced): for σ > 8.5 ImageJ
+ * downsamples each line, convolves and upsamples (a speed trick that changes values by a fraction
+ * of a grey level); here the full kernel is always applied, i.e. this is the Gaussian ImageJ
+ * approximates. 32-bit integer and float64 rasters (which ImageJ does not have) are blurred as
+ * float32, like ImageJ's 32-bit images, and returned in their own type.
  *
- * Hand-written because no installed library offers ImageJ's kernel: sharp/libvips'
- * `blur` uses a different kernel length/accuracy and fixed-point arithmetic for 8-bit.
+ * Hand-written because no installed library offers ImageJ's kernel: sharp/libvips' `blur` uses a
+ * different kernel length/accuracy and fixed-point arithmetic for 8-bit.
  */
+import { readFileSync } from 'node:fs';
 import type { PixelData, Raster } from '../../raster/types.js';
 import { VoidscopeError } from '../../errors.js';
 
@@ -33,22 +35,29 @@ export function imagejGaussianAccuracy(bitDepth: number, sampleFormat: 'uint' | 
   return bitDepth === 8 && sampleFormat === 'uint' ? 0.002 : 0.0002;
 }
 
+/** ImageJ's Gaussian kernel for one direction. */
+export interface GaussianKernel {
+  /** One side of the normalised kernel: `kernel[0]` is the centre tap, `kernel[i]` the weight at distance i. */
+  kernel: Float32Array;
+  /** `kernSum[i]`: the sum of the taps beyond distance i (what ImageJ multiplies the edge pixel by). */
+  kernSum: Float32Array;
+}
+
 /**
- * One side of ImageJ's normalised Gaussian kernel: `k[0]` is the centre tap, `k[i]`
- * the weight at distance i. The full kernel is k[n-1] … k[1] k[0] k[1] … k[n-1].
- * `maxRadius` bounds the kernel (ImageJ: the line length, at least 50).
+ * ImageJ's `makeGaussianKernel(sigma, accuracy, maxRadius)`: the full kernel is
+ * kernel[n-1] … kernel[1] kernel[0] kernel[1] … kernel[n-1]. `maxRadius` is the line length
+ * (ImageJ raises it to at least 50). Float taps, double sums, as ImageJ computes them.
  */
-export function gaussianKernel(sigma: number, accuracy: number, maxRadius = Infinity): Float64Array {
+export function gaussianKernel(sigma: number, accuracy: number, maxRadius = Infinity): GaussianKernel {
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new RangeError(`gaussian sigma must be > 0, got ${sigma}`);
-  let kRadius = Math.ceil(sigma * Math.sqrt(-2 * Math.log(accuracy))) + 1;
   const maxR = Math.max(50, maxRadius);
+  let kRadius = Math.ceil(sigma * Math.sqrt(-2 * Math.log(accuracy))) + 1;
   if (kRadius > maxR) kRadius = maxR;
-  const k = new Float64Array(kRadius);
-  // ImageJ stores the taps as float; keep that rounding so the kernel is the same.
-  for (let i = 0; i < kRadius; i++) k[i] = Math.fround(Math.exp((-0.5 * i * i) / sigma / sigma));
+  const k = new Float32Array(kRadius);
+  for (let i = 0; i < kRadius; i++) k[i] = Math.exp((-0.5 * i * i) / sigma / sigma);
   if (kRadius < maxR && kRadius > 3) {
-    // Edge correction: find the smallest sqrt-slope towards the kernel end and replace
-    // the tail by a parabola (kRadius − r)²·slope² that reaches 0 at kRadius.
+    // Edge correction: find the smallest sqrt-slope towards the kernel end and replace the tail by
+    // a parabola (kRadius − r)²·slope² that reaches 0 at kRadius.
     let sqrtSlope = Number.MAX_VALUE;
     let r = kRadius;
     while (r > Math.trunc(kRadius / 2)) {
@@ -57,14 +66,22 @@ export function gaussianKernel(sigma: number, accuracy: number, maxRadius = Infi
       if (a < sqrtSlope) sqrtSlope = a;
       else break;
     }
-    for (let r1 = r + 2; r1 < kRadius; r1++) {
-      k[r1] = Math.fround((kRadius - r1) * (kRadius - r1) * sqrtSlope * sqrtSlope);
-    }
+    for (let r1 = r + 2; r1 < kRadius; r1++) k[r1] = (kRadius - r1) * (kRadius - r1) * sqrtSlope * sqrtSlope;
   }
-  let sum = k[0]!;
-  for (let i = 1; i < kRadius; i++) sum += 2 * k[i]!;
-  for (let i = 0; i < kRadius; i++) k[i] = Math.fround(k[i]! / sum);
-  return k;
+  let sum: number;
+  if (kRadius < maxR) {
+    sum = k[0]!;
+    for (let i = 1; i < kRadius; i++) sum += 2 * k[i]!;
+  } else sum = sigma * Math.sqrt(2 * Math.PI);
+  const kernSum = new Float32Array(kRadius);
+  let rsum = 0.5 + (0.5 * k[0]!) / sum;
+  for (let i = 0; i < kRadius; i++) {
+    const v = k[i]! / sum;
+    k[i] = v;
+    rsum -= v;
+    kernSum[i] = rsum;
+  }
+  return { kernel: k, kernSum };
 }
 
 export interface GaussianOptions {
@@ -78,172 +95,92 @@ export interface GaussianOptions {
   into?: PixelData;
 }
 
-/** Drop trailing zero taps (ImageJ's last tap is 0 after edge correction). */
-function trimKernel(k: Float64Array): Float64Array {
-  let n = k.length;
-  while (n > 1 && k[n - 1] === 0) n--;
-  return n === k.length ? k : k.subarray(0, n);
+/** The parts of the WebAssembly JS API used here (Node has it; the ES lib typings do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface BlurModule {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  blur(
+    src: number, stype: number, dst: number, dtype: number, w: number, h: number, ra: number, y0: number, y1: number,
+    kx: number, sx: number, krx: number, ky: number, sy: number, kry: number, work: number,
+  ): void;
 }
 
-/** Blur one float plane: src (w×h) → new Float32Array (w×h), ImageJ kernel, rows then columns. */
-export function gaussianBlurFloat(
-  src: Float32Array,
-  width: number,
-  height: number,
-  sigma: number,
-  accuracy: number,
-): Float32Array {
-  const kx = trimKernel(gaussianKernel(sigma, accuracy, width));
-  const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
+let blurModule: BlurModule | null = null;
+/** The compiled gaussian.wasm, instantiated once per thread (its memory is reused between calls). */
+function wasm(): BlurModule {
+  if (blurModule) return blurModule;
+  const url = new URL('./gaussian.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch {
+    throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
+  }
+  blurModule = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), {}).exports as BlurModule;
+  return blurModule;
+}
+
+type Plane = Uint8Array | Uint16Array | Float32Array;
+const typeCode = (a: Plane): number => (a instanceof Uint8Array ? 0 : a instanceof Uint16Array ? 1 : 2);
+const align16 = (n: number): number => (n + 15) & ~15;
+/** Input + output bytes handed to the WebAssembly module at once; taller images go in strips of rows. */
+const STRIP_BYTES = 64 << 20;
+
+/** Blur src (w×h) into dst (same pixel count; u8, u16 or f32 each), ImageJ's arithmetic. */
+function blurPlane(src: Plane, dst: Plane, width: number, height: number, sigma: number, accuracy: number): void {
+  const kx = gaussianKernel(sigma, accuracy, width);
+  const ky = gaussianKernel(sigma, accuracy, height);
+  const krx = kx.kernel.length;
+  const kry = ky.kernel.length;
+  const ringRows = 2 * kry - 1;
+  // Layout (see gaussian.wat): kernels, then work = tab, line, col, ring; then the src and dst strips.
+  const kxAt = 0;
+  const sxAt = align16(kxAt + 4 * krx);
+  const kyAt = align16(sxAt + 4 * krx);
+  const syAt = align16(kyAt + 4 * kry);
+  const workAt = align16(syAt + 4 * kry);
+  const workBytes = align16(4 * Math.max(ringRows, 2 * krx - 1)) + align16(4 * width) + align16(4 * ringRows) + 4 * ringRows * width;
+  const srcAt = align16(workAt + workBytes);
+  const sb = src.BYTES_PER_ELEMENT;
+  const db = dst.BYTES_PER_ELEMENT;
+  const rowsPerStrip = Math.max(1, Math.min(height, Math.floor(STRIP_BYTES / (width * (sb + db)))));
+  const maxInRows = Math.min(height, rowsPerStrip + 2 * (kry - 1));
+  const dstAt = align16(srcAt + maxInRows * width * sb);
+  const need = dstAt + rowsPerStrip * width * db;
+  const m = wasm();
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const mem = m.memory.buffer;
+  new Float32Array(mem, kxAt, krx).set(kx.kernel);
+  new Float32Array(mem, sxAt, krx).set(kx.kernSum);
+  new Float32Array(mem, kyAt, kry).set(ky.kernel);
+  new Float32Array(mem, syAt, kry).set(ky.kernSum);
+  const View = src.constructor as new (b: ArrayBuffer, o: number, n: number) => Plane;
+  const OutView = dst.constructor as new (b: ArrayBuffer, o: number, n: number) => Plane;
+  for (let y0 = 0; y0 < height; y0 += rowsPerStrip) {
+    const y1 = Math.min(height, y0 + rowsPerStrip);
+    const ra = Math.max(0, y0 - (kry - 1));
+    const rb = Math.min(height, y1 + (kry - 1));
+    new View(mem, srcAt, (rb - ra) * width).set(src.subarray(ra * width, rb * width));
+    m.blur(srcAt, typeCode(src), dstAt, typeCode(dst), width, height, ra, y0, y1, kxAt, sxAt, krx, kyAt, syAt, kry, workAt);
+    dst.set(new OutView(mem, dstAt, (y1 - y0) * width) as never, y0 * width);
+  }
+}
+
+/** Blur one float plane: src (w×h) → new Float32Array (w×h), ImageJ's kernel and float arithmetic. */
+export function gaussianBlurFloat(src: Float32Array, width: number, height: number, sigma: number, accuracy: number): Float32Array {
   const out = new Float32Array(width * height);
-  blurSeparable(src, out, width, height, kx, ky, 0);
+  blurPlane(src, out, width, height, sigma, accuracy);
   return out;
 }
 
 /**
- * Horizontal pass of one line, src[so …] → dst[dOff …] (float32). Interior pixels read the source
- * line directly; for the r = 4 kernel of σ ≈ 1 on 8-bit images the 9 taps are held in locals and
- * shifted along (one load per pixel). The r pixels at each end use clamped indices, i.e.
- * out-of-image pixels take the edge value, as ImageJ does. Every output is the same expression,
- * summed in the same order, as the plain loop: k0·c + k1·(l1 + r1) + k2·(l2 + r2) + …
- */
-function blurRow(src: ArrayLike<number>, so: number, dst: Float32Array, dOff: number, width: number, k: Float64Array): void {
-  // (No closures in here: variables captured by one live in a heap context, which slows the loop.)
-  const r = k.length - 1;
-  const k0 = k[0]!;
-  const x0 = Math.min(r, width);
-  const x1 = Math.max(x0, width - r);
-  for (let x = 0; x < x0; x++) dst[dOff + x] = rowEdge(src, so, width, k, x);
-  if (r === 4 && x1 > x0) {
-    const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-    let i = so + x0;
-    let a0 = src[i - 4]!, a1 = src[i - 3]!, a2 = src[i - 2]!, a3 = src[i - 1]!, a4 = src[i]!, a5 = src[i + 1]!, a6 = src[i + 2]!, a7 = src[i + 3]!;
-    for (let d = dOff + x0, e = dOff + x1; d < e; d++, i++) {
-      const a8 = src[i + 4]!;
-      dst[d] = k0 * a4 + k1 * (a3 + a5) + k2 * (a2 + a6) + k3 * (a1 + a7) + k4 * (a0 + a8);
-      a0 = a1; a1 = a2; a2 = a3; a3 = a4; a4 = a5; a5 = a6; a6 = a7; a7 = a8;
-    }
-  } else {
-    for (let x = x0; x < x1; x++) {
-      const i = so + x;
-      let s = k0 * src[i]!;
-      for (let j = 1; j <= r; j++) s += k[j]! * (src[i - j]! + src[i + j]!);
-      dst[dOff + x] = s;
-    }
-  }
-  for (let x = x1; x < width; x++) dst[dOff + x] = rowEdge(src, so, width, k, x);
-}
-
-/** One output pixel of the row pass near a line end: out-of-line taps take the edge pixel. */
-function rowEdge(src: ArrayLike<number>, so: number, width: number, k: Float64Array, x: number): number {
-  let s = k[0]! * src[so + x]!;
-  for (let j = 1; j < k.length; j++) {
-    const a = x - j < 0 ? 0 : x - j;
-    const b = x + j >= width ? width - 1 : x + j;
-    s += k[j]! * (src[so + a]! + src[so + b]!);
-  }
-  return s;
-}
-
-type OutData = Float32Array | Uint8Array | Uint16Array | Uint32Array;
-
-/**
- * Vertical pass for one output row: `rows[j]` is the offset in `src` of input row y + j − r
- * (already clamped to the image). `max` > 0: integer output rounded like ImageJ,
- * (int)(v + 0.5) clamped to 0..max.
- */
-function blurColumn1(src: Float32Array, rows: Int32Array, dst: OutData, off: number, width: number, k: Float64Array, max: number): void {
-  const r = k.length - 1;
-  const k0 = k[0]!;
-  const round = max > 0;
-  const small = round && max <= 65535;
-  if (r === 4) {
-    const k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-    const m4 = rows[0]!, m3 = rows[1]!, m2 = rows[2]!, m1 = rows[3]!, c = rows[4]!, p1 = rows[5]!, p2 = rows[6]!, p3 = rows[7]!, p4 = rows[8]!;
-    for (let x = 0; x < width; x++) {
-      const v =
-        k0 * src[c + x]! +
-        k1 * (src[m1 + x]! + src[p1 + x]!) +
-        k2 * (src[m2 + x]! + src[p2 + x]!) +
-        k3 * (src[m3 + x]! + src[p3 + x]!) +
-        k4 * (src[m4 + x]! + src[p4 + x]!);
-      // ImageJ's (int)(v + 0.5): the kernel is positive and sums to 1, so 0 ≤ v ≤ max (+ float
-      // rounding) and |0 truncates exactly like Java's cast for 8/16-bit; 32-bit values are clamped.
-      if (small) dst[off + x] = (v + 0.5) | 0;
-      else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
-      else dst[off + x] = v;
-    }
-  } else {
-    const c = rows[r]!;
-    for (let x = 0; x < width; x++) {
-      let v = k0 * src[c + x]!;
-      for (let j = 1; j <= r; j++) v += k[j]! * (src[rows[r - j]! + x]! + src[rows[r + j]! + x]!);
-      if (small) dst[off + x] = (v + 0.5) | 0;
-      else if (round) dst[off + x] = Math.min(max, Math.max(0, Math.floor(v + 0.5)));
-      else dst[off + x] = v;
-    }
-  }
-}
-
-/**
- * Vertical pass for two output rows at once, r = 4, 8/16-bit output (the common case: σ ≈ 1).
- * The two rows share 8 of their 10 input rows (`rows[0..9]` = offsets of rows y − 4 … y + 5);
- * same arithmetic, same order as blurColumn1.
- */
-function blurColumn2(src: Float32Array, rows: Int32Array, dst: Uint8Array | Uint16Array, off: number, width: number, k: Float64Array): void {
-  const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-  const r0 = rows[0]!, r1 = rows[1]!, r2 = rows[2]!, r3 = rows[3]!, r4 = rows[4]!, r5 = rows[5]!, r6 = rows[6]!, r7 = rows[7]!, r8 = rows[8]!, r9 = rows[9]!;
-  const off1 = off + width;
-  for (let x = 0; x < width; x++) {
-    const a0 = src[r0 + x]!, a1 = src[r1 + x]!, a2 = src[r2 + x]!, a3 = src[r3 + x]!, a4 = src[r4 + x]!;
-    const a5 = src[r5 + x]!, a6 = src[r6 + x]!, a7 = src[r7 + x]!, a8 = src[r8 + x]!, a9 = src[r9 + x]!;
-    const v0 = k0 * a4 + k1 * (a3 + a5) + k2 * (a2 + a6) + k3 * (a1 + a7) + k4 * (a0 + a8);
-    const v1 = k0 * a5 + k1 * (a4 + a6) + k2 * (a3 + a7) + k3 * (a2 + a8) + k4 * (a1 + a9);
-    dst[off + x] = (v0 + 0.5) | 0;
-    dst[off1 + x] = (v1 + 0.5) | 0;
-  }
-}
-
-/**
- * Separable blur src → dst, rows first then columns, fused: the row pass fills a ring of the last
- * 2·ry + 2 float rows and each output row is made as soon as its input rows are in the ring, so the
- * intermediate plane never leaves the cache (a full float plane of a 3-Mpx image is 12 MB). Rows
- * outside the image are the clamped edge rows. Per pixel the arithmetic is exactly that of a full
- * row pass followed by a full column pass.
- */
-function blurSeparable(src: ArrayLike<number>, dst: OutData, width: number, height: number, kx: Float64Array, ky: Float64Array, max: number): void {
-  const ry = ky.length - 1;
-  const ringRows = Math.min(height, 2 * ry + 2);
-  const ring = scratch(ringRows * width);
-  const rows = new Int32Array(2 * ry + 2);
-  const pair = ry === 4 && max > 0 && max <= 65535;
-  let done = 0; // rows of the row pass made so far
-  const slot = (yy: number): number => ((yy < 0 ? 0 : yy >= height ? height - 1 : yy) % ringRows) * width;
-  for (let y = 0; y < height; ) {
-    const two = pair && y + 1 < height;
-    const last = Math.min(height - 1, y + ry + (two ? 1 : 0));
-    for (; done <= last; done++) blurRow(src, done * width, ring, (done % ringRows) * width, width, kx);
-    for (let j = 0; j < 2 * ry + (two ? 2 : 1); j++) rows[j] = slot(y + j - ry);
-    if (two) {
-      blurColumn2(ring, rows, dst as Uint8Array | Uint16Array, y * width, width, ky);
-      y += 2;
-    } else {
-      blurColumn1(ring, rows, dst, y * width, width, ky, max);
-      y++;
-    }
-  }
-}
-
-let scratchBuf: Float32Array | null = null;
-/** The row-pass ring, reused between calls (one per thread; never returned to callers). */
-function scratch(n: number): Float32Array {
-  if (!scratchBuf || scratchBuf.length < n) scratchBuf = new Float32Array(n);
-  return scratchBuf.length === n ? scratchBuf : scratchBuf.subarray(0, n);
-}
-
-/**
- * Gaussian blur of a raster with ImageJ's parameters; returns a new raster of the same
- * depth (integer images rounded as ImageJ rounds). σ in pixels, > 0.
+ * Gaussian blur of a raster with ImageJ's parameters; returns a new raster of the same depth
+ * (integer images rounded as ImageJ rounds). σ in pixels, > 0.
  */
 export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma: number, options: GaussianOptions = {}): Raster<T> {
   if (!(typeof sigma === 'number' && Number.isFinite(sigma) && sigma > 0)) {
@@ -251,20 +188,18 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   }
   const { width, height } = raster;
   const accuracy = options.accuracy ?? imagejGaussianAccuracy(raster.bitDepth, raster.sampleFormat);
-  const kx = trimKernel(gaussianKernel(sigma, accuracy, width));
-  const ky = trimKernel(gaussianKernel(sigma, accuracy, height));
   const data = raster.data;
   const n = width * height;
   const into = options.into;
   const reuse = into !== undefined && into !== data && into.length === n && into.constructor === data.constructor && into.buffer !== data.buffer;
   let out: PixelData;
-  if (data instanceof Uint8Array) blurSeparable(data, (out = reuse ? (into as Uint8Array) : new Uint8Array(n)), width, height, kx, ky, 255);
-  else if (data instanceof Uint16Array) blurSeparable(data, (out = new Uint16Array(n)), width, height, kx, ky, 65535);
-  else if (data instanceof Uint32Array) blurSeparable(data, (out = new Uint32Array(n)), width, height, kx, ky, 4294967295);
-  else {
-    const f = new Float32Array(n);
-    blurSeparable(data, f, width, height, kx, ky, 0);
-    out = data instanceof Float64Array ? Float64Array.from(f) : f;
+  if (data instanceof Uint8Array || data instanceof Uint16Array || data instanceof Float32Array) {
+    out = reuse ? into : new (data.constructor as new (n: number) => Plane)(n);
+    blurPlane(data, out as Plane, width, height, sigma, accuracy);
+  } else {
+    // 32-bit integer / float64: blurred as float32 (ImageJ's 32-bit type), returned in their own type.
+    const f = gaussianBlurFloat(Float32Array.from(data), width, height, sigma, accuracy);
+    out = data instanceof Uint32Array ? Uint32Array.from(f, (v) => Math.min(4294967295, Math.max(0, Math.floor(v + 0.5)))) : Float64Array.from(f);
   }
   return { ...raster, data: out as T };
 }
