@@ -1,14 +1,15 @@
 /**
  * `npm run bench` — porosity throughput on N generated 2048×1536 8-bit SEM-like TIFFs.
  *
- *   node dist/bench/porosity-bench.js [--n 50] [--keep] [--no-skimage] [--dir <existing folder>]
+ *   node dist/bench/porosity-bench.js [--n 50] [--keep] [--no-skimage] [--no-imagej] [--dir <existing folder>]
  *
  * Work per image (the issue's reference pipeline): decode → Gaussian σ 1 (ImageJ kernel) → Otsu →
  * void mask → 8-connected pores ≥ 10 px (+ the SEM metadata/data-bar read analyzePorosity always does);
  * then the same with the overlay PNG written. Each configuration runs in its own child process, so
  * its peak RSS (process.resourceUsage().maxRSS) is its own: one thread, and 2 piscina worker
  * threads (what `voidscope run` does on this 2-core box). Where /usr/bin/python3 has scikit-image,
- * bench/skimage_bench.py runs the same stages over the same files in one process and the ratio is printed.
+ * bench/skimage_bench.py runs the same stages over the same files in one process and the ratio is printed;
+ * likewise ImageJ 1.53t through the headless peer driver (../shared/peers/ij-porosity) where it is present.
  * One untimed warm-up image per thread first (module loading in workers, JIT), then the folder is timed.
  * The images are written to a temporary folder under os.tmpdir() (removed unless --keep).
  */
@@ -146,6 +147,27 @@ function skimage(dir: string): Promise<{ imagesPerSecond: number; seconds: numbe
   });
 }
 
+/**
+ * ImageJ 1.53t on the same folder, where the headless peer driver is present (../shared/peers/ij-porosity
+ * beside the repository, or $IJ_POROSITY) with Java and ImageJ: same stages, one JVM, 2 threads. Its own
+ * timer covers the image loop (JVM start-up excluded), as the figure in the issue does.
+ */
+function imagej(dir: string): Promise<{ imagesPerSecond: number; seconds: number } | string> {
+  const driver = process.env.IJ_POROSITY ?? fileURLToPath(new URL('../../../shared/peers/ij-porosity', import.meta.url));
+  if (!existsSync(driver)) return Promise.resolve(`no ImageJ peer driver at ${driver} (set IJ_POROSITY)`);
+  return new Promise((resolve) => {
+    execFile(driver, [dir, 'Otsu', '--sigma', '1', '--min-size', '10', '--threads', '2', '--compact'], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) return resolve(`ImageJ run failed: ${(stderr || err.message).trim().split('\n').pop()}`);
+      try {
+        const r = JSON.parse(stdout) as { images_per_second: number; loop_wall_s: number };
+        resolve({ imagesPerSecond: r.images_per_second, seconds: r.loop_wall_s });
+      } catch {
+        resolve('ImageJ run printed no result');
+      }
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const phase = arg('--phase');
   if (phase) return runPhase(phase, arg('--dir')!);
@@ -166,21 +188,31 @@ async function main(): Promise<void> {
       rows.push(r);
       process.stdout.write(`  ${r.phase.padEnd(18)} ${r.imagesPerSecond.toFixed(1).padStart(6)} images/s  (${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB, CPU ${r.cpuMsPerImage.toFixed(0)} ms/image)\n`);
     }
-    if (process.argv.includes('--no-skimage')) return;
-    const sk = await skimage(dir);
-    if (typeof sk === 'string') {
-      process.stdout.write(`\n  scikit-image: skipped (${sk})\n`);
-      return;
-    }
-    process.stdout.write(`\n  scikit-image 0.19.3 (bench/skimage_bench.py, 1 process) ${sk.imagesPerSecond.toFixed(1)} images/s (${sk.seconds.toFixed(2)} s, peak RSS ${sk.peakRssMB.toFixed(0)} MB)\n`);
     const two = rows.find((r) => r.phase === '2threads')!;
     const single = rows.find((r) => r.phase === '1thread')!;
     const best = two.imagesPerSecond >= single.imagesPerSecond ? two : single;
-    process.stdout.write(`  ratio voidscope/scikit-image: ${(two.imagesPerSecond / sk.imagesPerSecond).toFixed(2)}× (2 threads), ${(single.imagesPerSecond / sk.imagesPerSecond).toFixed(2)}× (1 thread)\n`);
-    process.stdout.write(
-      `  ImageJ 1.53t (one JVM, 2 threads) measured ≈ 9 images/s on this box when idle (shared/peers README): ` +
-        `${(best.imagesPerSecond / 9).toFixed(2)}× with voidscope's best (${best.phase}); compare only on an idle machine\n`,
-    );
+    const ratio = (ref: number): string =>
+      `${(two.imagesPerSecond / ref).toFixed(2)}× (2 threads), ${(single.imagesPerSecond / ref).toFixed(2)}× (1 thread)`;
+    if (!process.argv.includes('--no-skimage')) {
+      const sk = await skimage(dir);
+      if (typeof sk === 'string') process.stdout.write(`\n  scikit-image: skipped (${sk})\n`);
+      else {
+        process.stdout.write(`\n  scikit-image 0.19.3 (bench/skimage_bench.py, 1 process) ${sk.imagesPerSecond.toFixed(1)} images/s (${sk.seconds.toFixed(2)} s, peak RSS ${sk.peakRssMB.toFixed(0)} MB)\n`);
+        process.stdout.write(`  ratio voidscope/scikit-image: ${ratio(sk.imagesPerSecond)}\n`);
+      }
+    }
+    if (!process.argv.includes('--no-imagej')) {
+      const ij = await imagej(dir);
+      if (typeof ij === 'string') {
+        process.stdout.write(
+          `\n  ImageJ: not measured (${ij}); its figure on this box when idle is ≈ 9 images/s (shared/peers README): ` +
+            `${(best.imagesPerSecond / 9).toFixed(2)}× with voidscope's best (${best.phase})\n`,
+        );
+      } else {
+        process.stdout.write(`\n  ImageJ 1.53t (shared/peers/ij-porosity, one JVM, 2 threads) ${ij.imagesPerSecond.toFixed(1)} images/s (${ij.seconds.toFixed(2)} s)\n`);
+        process.stdout.write(`  ratio voidscope/ImageJ: ${ratio(ij.imagesPerSecond)}\n`);
+      }
+    }
     if (loadavg()[0]! > cpus().length) {
       process.stdout.write(`  note: load average ${loadavg()[0]!.toFixed(1)} > ${cpus().length} CPUs — other work competes; CPU ms/image is the steadier figure\n`);
     }
