@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRaster, type Raster, type Roi } from '../../src/raster/types.js';
 import { applyThreshold, isVoidPixel, type Polarity } from '../../src/segmentation/threshold/compute.js';
+import { histogram } from '../../src/segmentation/threshold/histogram.js';
 import { mulberry32 } from '../../scripts/lib/random.js';
 
 /** A Uint8Array of `n` values at byte offset `off` of a larger buffer (garbage around it). */
@@ -144,4 +145,67 @@ test('isVoidPixel agrees with the reference rule at the 8-bit SWAR boundary valu
   }
   // explicit expectation: pixels ≤ 100 are dark voids at 100 (0, 98, 99, 100)
   assert.deepEqual([...applyThreshold(createRaster(8, 1, Uint8Array.from([0, 98, 99, 100, 101, 254, 255, 255])), 100, 'dark')], [1, 1, 1, 1, 0, 0, 0, 0]);
+});
+
+/**
+ * Reference histogram straight from the documented rules (histogram.ts module comment):
+ * 8-bit: bin = value; 16-bit 'imagej': whole-image min/max, b = (int)((v−min)·256/(max−min+1) + 0.5)
+ * clipped to 255; `bins: N`: region min/max, b = (int)((v−min)·N/(max−min+1)) clipped to N−1.
+ */
+function refHistogram(c: Case, bins: 'imagej' | number): { counts: number[]; pixels: number } {
+  const { width: W, height: H, data } = c.raster;
+  const is8 = data instanceof Uint8Array;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (bins === 'imagej' ? false : !inRegion(c, x, y)) continue;
+      min = Math.min(min, data[y * W + x]!);
+      max = Math.max(max, data[y * W + x]!);
+    }
+  }
+  const nb = bins === 'imagej' ? 256 : bins;
+  const counts = new Array<number>(nb).fill(0);
+  let pixels = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (!inRegion(c, x, y)) continue;
+      const v = data[y * W + x]!;
+      let b: number;
+      if (bins === 'imagej' || (is8 && bins === 256)) b = is8 ? v : Math.min(255, Math.floor((v - min) * (256 / (max - min + 1)) + 0.5));
+      else b = Math.min(nb - 1, Math.floor((v - min) * (nb / (max - min + 1))));
+      counts[b]!++;
+      pixels++;
+    }
+  }
+  return { counts, pixels };
+}
+
+test('histogram (8-bit word-wise and masked counting, 16-bit) equals per-pixel counting', () => {
+  for (const bits of [8, 16] as const) {
+    for (const c of cases(21 + bits, bits)) {
+      for (const bins of ['imagej', 256, 7, 1000] as const) {
+        const ref = refHistogram(c, bins);
+        if (ref.pixels === 0) continue;
+        const h = histogram(c.raster, { ...opts(c), bins });
+        assert.equal(h.pixels, ref.pixels, `${c.name} ${bins}`);
+        assert.deepEqual([...h.counts], ref.counts, `${bits}-bit ${c.name} bins ${bins}`);
+      }
+    }
+  }
+});
+
+test('8-bit histogram of a large smooth image (the four-quarter word path) equals per-pixel counting', () => {
+  const rnd = mulberry32(31);
+  for (const [w, h, off] of [[2048, 37, 0], [1023, 41, 1], [517, 64, 3]] as const) {
+    const data = u8At(w * h, off, (i) => Math.min(255, Math.floor(((i % w) / w) * 200 + ((i / w) | 0) + rnd() * 4)));
+    const raster = createRaster(w, h, data);
+    for (const c of [
+      { name: `${w}x${h}`, raster },
+      { name: `${w}x${h} rows`, raster, roi: { x: 0, y: 3, width: w, height: h - 5 } },
+      { name: `${w}x${h} roi`, raster, roi: { x: 5, y: 3, width: w - 9, height: h - 5 } },
+    ]) {
+      assert.deepEqual([...histogram(c.raster, opts(c)).counts], refHistogram(c, 'imagej').counts, c.name);
+    }
+  }
 });
