@@ -22,24 +22,39 @@ export function createRgba(width: number, height: number, fill: Rgba = [0, 0, 0,
 }
 
 /**
- * Grey raster → RGBA for display. Values are mapped linearly from [min, max] to 0..255
- * (default: 0..255 for 8-bit images, the data's own range otherwise). Display only:
- * analysis never works on this copy.
+ * Grey raster → display grey levels 0..255, one byte per pixel. Values are mapped linearly from
+ * [min, max] to 0..255 (default: 0..255 for 8-bit images, the data's own range otherwise), rounded.
+ * An 8-bit image shown at 0..255 is returned as is (its own data, not a copy). Display only.
  */
-export function greyToRgba(raster: Raster, range: { min?: number; max?: number } = {}): RgbaImage {
-  const { width, height, data } = raster;
+export function displayGrey(raster: Raster, range: { min?: number; max?: number } = {}): Uint8Array {
+  const { data } = raster;
   let { min, max } = range;
   if (min === undefined || max === undefined) {
     const mm = raster.bitDepth === 8 && raster.sampleFormat === 'uint' ? { min: 0, max: 255 } : minMax(data);
     min ??= mm.min;
     max ??= mm.max;
   }
+  if (min === 0 && max === 255 && data instanceof Uint8Array) return data;
   const scale = max > min ? 255 / (max - min) : 0;
-  const out = new Uint8Array(width * height * 4);
+  const out = new Uint8Array(data.length);
   const identity = min === 0 && max === 255;
-  for (let i = 0, j = 0; i < data.length; i++, j += 4) {
+  for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    const g = identity ? v : Math.max(0, Math.min(255, Math.round((v - min) * scale)));
+    out[i] = identity ? v : Math.max(0, Math.min(255, Math.round((v - min) * scale)));
+  }
+  return out;
+}
+
+/**
+ * Grey raster → RGBA for display (grey levels as in `displayGrey`, alpha 255). Display only:
+ * analysis never works on this copy.
+ */
+export function greyToRgba(raster: Raster, range: { min?: number; max?: number } = {}): RgbaImage {
+  const { width, height } = raster;
+  const grey = displayGrey(raster, range);
+  const out = new Uint8Array(width * height * 4);
+  for (let i = 0, j = 0; i < grey.length; i++, j += 4) {
+    const g = grey[i]!;
     out[j] = g;
     out[j + 1] = g;
     out[j + 2] = g;

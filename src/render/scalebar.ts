@@ -45,21 +45,54 @@ export interface ScaleBarOptions {
   bottom?: number;
 }
 
-/** Draw a white scale bar with its length written above it, on a dark translucent box. */
-export function drawScaleBar(img: RgbaImage, pixelSize: PixelSize, options: ScaleBarOptions = {}): ScaleBar {
-  const bar = niceScaleBar(pixelSize.value, img.width);
-  const size: FontSize = img.width >= 1200 ? 32 : 16;
-  const margin = options.margin ?? Math.max(8, Math.round(img.width * 0.02));
-  const barH = Math.max(3, Math.round(img.width / 200));
+/** Where `drawScaleBar` puts its parts on a picture of the given size (same arguments). */
+export interface ScaleBarLayout {
+  bar: ScaleBar;
+  size: FontSize;
+  /** The dark translucent box. */
+  box: { x: number; y: number; width: number; height: number };
+  /** Top-left corner of the label text (as passed to drawText). */
+  labelX: number;
+  labelY: number;
+  /** The white bar. */
+  line: { x: number; y: number; width: number; height: number };
+}
+
+export function scaleBarLayout(width: number, height: number, pixelSize: PixelSize, options: ScaleBarOptions = {}): ScaleBarLayout {
+  const bar = niceScaleBar(pixelSize.value, width);
+  const size: FontSize = width >= 1200 ? 32 : 16;
+  const margin = options.margin ?? Math.max(8, Math.round(width * 0.02));
+  const barH = Math.max(3, Math.round(width / 200));
   const pad = Math.round(size / 4);
   const labelW = textWidth(bar.label, size);
   const boxW = Math.max(bar.lengthPx, labelW) + 2 * pad;
   const boxH = textHeight(size) + barH + 3 * pad;
-  const bottom = options.bottom ?? img.height;
-  const boxX = options.corner === 'bottom-left' ? margin : img.width - margin - boxW;
+  const bottom = options.bottom ?? height;
+  const boxX = options.corner === 'bottom-left' ? margin : width - margin - boxW;
   const boxY = bottom - margin - boxH;
-  fillRect(img, boxX, boxY, boxW, boxH, [0, 0, 0, 160]);
-  drawText(img, boxX + (boxW - labelW) / 2, boxY + pad, bar.label, { size, color: 'white' });
-  fillRect(img, boxX + (boxW - bar.lengthPx) / 2, boxY + boxH - pad - barH, bar.lengthPx, barH, [255, 255, 255, 255]);
-  return bar;
+  return {
+    bar,
+    size,
+    box: { x: boxX, y: boxY, width: boxW, height: boxH },
+    labelX: boxX + (boxW - labelW) / 2,
+    labelY: boxY + pad,
+    line: { x: boxX + (boxW - bar.lengthPx) / 2, y: boxY + boxH - pad - barH, width: bar.lengthPx, height: barH },
+  };
+}
+
+/**
+ * Draw a scale bar laid out by `scaleBarLayout` into `img`, whose top-left pixel is (originX, originY)
+ * of the picture the layout was made for (integers; 0, 0 unless `img` is a piece of it).
+ */
+export function drawScaleBarLayout(img: RgbaImage, l: ScaleBarLayout, originX = 0, originY = 0): void {
+  fillRect(img, l.box.x - originX, l.box.y - originY, l.box.width, l.box.height, [0, 0, 0, 160]);
+  drawText(img, l.labelX - originX, l.labelY - originY, l.bar.label, { size: l.size, color: 'white' });
+  fillRect(img, l.line.x - originX, l.line.y - originY, l.line.width, l.line.height, [255, 255, 255, 255]);
+}
+
+/** Draw a white scale bar with its length written above it, on a dark translucent box. */
+export function drawScaleBar(img: RgbaImage, pixelSize: PixelSize, options: ScaleBarOptions = {}): ScaleBar {
+  const l = scaleBarLayout(img.width, img.height, pixelSize, options);
+  drawScaleBarLayout(img, l);
+  return l.bar;
 }

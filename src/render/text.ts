@@ -46,6 +46,32 @@ export function textWidth(text: string, size: FontSize = 16): number {
   return w;
 }
 
+/**
+ * The pixels `drawText(img, x, y, text, {size})` can touch, relative to (round(x), round(y)):
+ * columns left..right-1 and rows top..bottom-1 (the glyph boxes; empty text → all 0).
+ */
+export function textBounds(text: string, size: FontSize = 16): { left: number; top: number; right: number; bottom: number } {
+  const font = FONTS[size];
+  let penX = 0;
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  const chars = [...text];
+  chars.forEach((ch, i) => {
+    const g = glyph(font, ch);
+    if (!g) return;
+    if (g.width > 0 && g.height > 0) {
+      left = Math.min(left, penX + g.xoffset);
+      right = Math.max(right, penX + g.xoffset + g.width);
+      top = Math.min(top, g.yoffset);
+      bottom = Math.max(bottom, g.yoffset + g.height);
+    }
+    penX += g.xadvance + (i + 1 < chars.length ? font.kernings[ch]?.[chars[i + 1]!] ?? 0 : 0);
+  });
+  return left === Infinity ? { left: 0, top: 0, right: 0, bottom: 0 } : { left, top, right, bottom };
+}
+
 /** Line height in pixels at the given size. */
 export function textHeight(size: FontSize = 16): number {
   return FONTS[size].common.lineHeight;
