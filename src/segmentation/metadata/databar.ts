@@ -24,6 +24,7 @@
  */
 import type { Raster } from '../../raster/types.js';
 import type { DatabarInfo } from './types.js';
+import { words8 } from '../threshold/histogram.js';
 
 export const DATABAR_DETECTED_SOURCE = 'detected from pixels';
 
@@ -48,19 +49,205 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
   const first = Math.max(0, lowest - ABOVE_ROWS);
   const bins = binnedRows(raster, first);
   const base = first * W;
-  const rowCache = new Map<number, { mode: number; frac: number; exact: number }>();
-  const hist = new Uint32Array(256);
-  /**
-   * Row statistics: `mode`/`frac` of the histogram smoothed over ±TOL grey levels (JPEG ringing
-   * spreads a flat bar background over neighbouring values), and `exact`, the share of the single
-   * most frequent value (how a micrograph row is recognised: noise spreads its values).
-   */
-  const rowStat = (y: number): { mode: number; frac: number; exact: number } => {
-    let s = rowCache.get(y);
-    if (s) return s;
-    hist.fill(0);
-    const o = y * W - base;
-    for (let x = 0; x < W; x++) hist[bins[o + x]!]!++;
+  const st = new RowStats(bins, W, first, H);
+  // 1. find the band: first the run of bar-like rows, then its background (the mode most of those
+  // rows share), then the rows from the bottom up that are consistent with that background.
+  let y0 = H - 1;
+  let tail = 0;
+  while (y0 >= lowest && st.frac[st.at(y0)]! < BAR_ROW && tail < MAX_TAIL) {
+    y0--;
+    tail++;
+  }
+  if (y0 < lowest || st.frac[st.at(y0)]! < BAR_ROW) return null;
+  const votes = new Uint32Array(256);
+  for (let y = y0, weak = 0; y >= lowest; y--) {
+    const k = st.at(y);
+    const frac = st.frac[k]!;
+    if (frac >= BAR_ROW) {
+      votes[st.mode[k]!]!++;
+      weak = 0;
+    } else if (frac >= WEAK_ROW && weak < MAX_WEAK_RUN) weak++;
+    else break;
+  }
+  const bg = smoothedArgmax(votes);
+  let top = -1;
+  for (let y = H - 1, weak = 0, skipped = 0; y >= lowest; y--) {
+    const k = st.at(y);
+    const frac = st.frac[k]!;
+    const onBg = Math.abs(st.mode[k]! - bg) <= TOL;
+    if ((frac >= BAR_ROW && onBg) || frac >= LINE_ROW) {
+      top = y;
+      weak = 0;
+    } else if (top >= 0 && frac >= WEAK_ROW && onBg && weak < MAX_WEAK_RUN) weak++;
+    else if (top < 0 && skipped < MAX_TAIL) skipped++; // stray rows below the bar
+    else break;
+  }
+  if (top < 0) return null;
+  const rows = H - top;
+  // 2. size.
+  if (rows < minRows || rows > maxRows) return null;
+  // 3. sharp transition to a micrograph above.
+  const aboveExact = st.exact[st.at(top - 1)]!;
+  const topFrac = st.frac[st.at(top)]!;
+  if (aboveExact >= 0.35 || topFrac - aboveExact < 0.35) return null;
+  // background (|b − bg| ≤ TOL) and ink (|b − bg| ≥ 64) counts of whole rows come from the row
+  // histograms; only the per-column background count needs the pixels
+  const bgLo = Math.max(0, bg - TOL);
+  const bgHi = Math.min(255, bg + TOL);
+  const fr: number[] = [];
+  let bgAbove = 0;
+  let nAbove = 0;
+  for (let k = 1; k <= ABOVE_ROWS && top - k >= 0; k++) {
+    const r = st.at(top - k);
+    fr.push(st.exact[r]!);
+    const h = st.hists;
+    for (let b = bgLo, o = r * 256; b <= bgHi; b++) bgAbove += h[o + b]!;
+    nAbove += W;
+  }
+  fr.sort((a, b) => a - b);
+  if (fr.length < 4 || fr[Math.floor(fr.length / 2)]! >= 0.3 || bgAbove / nAbove >= 0.25) return null;
+  // 5. ink (tested before 4., which costs a pass over the band: both only reject).
+  let ink = 0;
+  for (let yy = top; yy < H; yy++) {
+    const o = st.at(yy) * 256;
+    const h = st.hists;
+    for (let b = 0; b <= bg - 64; b++) ink += h[o + b]!;
+    for (let b = bg + 64; b < 256; b++) ink += h[o + b]!;
+  }
+  if (ink < 0.003 * rows * W) return null;
+  // 4. full width.
+  const colBg = columnCounts(bins, W, top - first, H - first, bgLo, bgHi);
+  let fullCols = 0;
+  for (let x = 0; x < W; x++) if (colBg[x]! >= 0.5 * rows) fullCols++;
+  if (fullCols < 0.8 * W) return null;
+  return { rows, source: DATABAR_DETECTED_SOURCE };
+}
+
+/**
+ * Per column x, the number of rows r0 ≤ r < r1 of `bins` (W wide) with lo ≤ value ≤ hi.
+ * When every row starts at the same 32-bit alignment (W a multiple of 4) the middle of the rows
+ * is done four pixels per word: lo ≤ b ⇔ bit 8 of b + (256 − lo) in 16-bit lanes (no carry
+ * between lanes), the flags summed in 16-bit lanes per word for even and odd byte positions
+ * (flushed before 65535 rows). Hand-written (no library counts per column on typed arrays).
+ */
+function columnCounts(bins: Uint8Array, W: number, r0: number, r1: number, lo: number, hi: number): Uint32Array {
+  const col = new Uint32Array(W);
+  const shift = bins.byteOffset & 3;
+  const head = W % 4 === 0 ? (4 - ((r0 * W + shift) & 3)) & 3 : W; // scalar columns before the words
+  const nw = head < W ? (W - head) >> 2 : 0;
+  const inRange = (b: number): number => (b >= lo && b <= hi ? 1 : 0);
+  if (nw === 0) {
+    for (let r = r0; r < r1; r++) for (let x = 0, o = r * W; x < W; x++) col[x]! += inRange(bins[o + x]!);
+    return col;
+  }
+  const words = words8(bins);
+  const K1 = (256 - lo) * 0x00010001;
+  const K2 = (256 - (hi + 1)) * 0x00010001;
+  const even = new Uint32Array(nw);
+  const odd = new Uint32Array(nw);
+  const tail = head + 4 * nw;
+  const flush = (): void => {
+    for (let j = 0; j < nw; j++) {
+      const x = head + 4 * j;
+      col[x]! += even[j]! & 0xffff;
+      col[x + 2]! += even[j]! >>> 16;
+      col[x + 1]! += odd[j]! & 0xffff;
+      col[x + 3]! += odd[j]! >>> 16;
+    }
+    even.fill(0);
+    odd.fill(0);
+  };
+  for (let r = r0, n = 0; r < r1; r++) {
+    const o = r * W;
+    for (let x = 0; x < head; x++) col[x]! += inRange(bins[o + x]!);
+    for (let x = tail; x < W; x++) col[x]! += inRange(bins[o + x]!);
+    const w0 = (o + head + shift) >> 2;
+    for (let j = 0; j < nw; j++) {
+      const v = words[w0 + j]!;
+      const e = v & 0x00ff00ff;
+      const d = (v >>> 8) & 0x00ff00ff;
+      // (b ≥ lo) and not (b ≥ hi + 1), one bit per 16-bit lane
+      even[j]! += (((e + K1) & ~(e + K2)) >>> 8) & 0x00010001;
+      odd[j]! += (((d + K1) & ~(d + K2)) >>> 8) & 0x00010001;
+    }
+    if (++n === 65535) {
+      flush();
+      n = 0;
+    }
+  }
+  flush();
+  return col;
+}
+
+/**
+ * Row statistics of the binned bottom rows, computed on first use (`at(y)` returns the row's index
+ * into the arrays): `mode`/`frac` of the histogram smoothed over ±TOL grey levels (JPEG ringing
+ * spreads a flat bar background over neighbouring values), and `exact`, the share of the single
+ * most frequent value (how a micrograph row is recognised: noise spreads its values).
+ */
+/** Row-histogram storage of `RowStats`, kept between calls (detection runs once per image). */
+let histPool = new Int32Array(0);
+
+class RowStats {
+  readonly mode: Int32Array;
+  readonly frac: Float64Array;
+  readonly exact: Float64Array;
+  private readonly done: Uint8Array;
+  private readonly words: Uint32Array;
+  private readonly shift: number;
+  /** Row histograms, 256 counts per row (valid for computed rows). */
+  readonly hists: Int32Array;
+  private readonly c4 = new Int32Array(4 * 256);
+  constructor(
+    private readonly bins: Uint8Array,
+    private readonly W: number,
+    private readonly first: number,
+    H: number,
+  ) {
+    const n = H - first;
+    this.mode = new Int32Array(n);
+    this.frac = new Float64Array(n);
+    this.exact = new Float64Array(n);
+    this.done = new Uint8Array(n);
+    // reused across calls (rows are only read after `compute` has filled them)
+    if (histPool.length < n * 256) histPool = new Int32Array(n * 256);
+    this.hists = histPool;
+    this.words = words8(bins);
+    this.shift = bins.byteOffset & 3;
+  }
+
+  at(y: number): number {
+    const k = y - this.first;
+    if (this.done[k] === 0) {
+      this.compute(k);
+      this.done[k] = 1;
+    }
+    return k;
+  }
+
+  private compute(k: number): void {
+    const { W, c4, bins } = this;
+    const hist = this.hists.subarray(k * 256, k * 256 + 256);
+    c4.fill(0);
+    // four interleaved sub-histograms (a bar row is one value: one counter would serialise the
+    // increments), the aligned middle of the row read as 32-bit words
+    const s = k * W;
+    const e = s + W;
+    let i = s;
+    while (i < e && ((i + this.shift) & 3) !== 0) c4[bins[i++]!]!++;
+    const words = this.words;
+    const wEnd = (e + this.shift) >> 2;
+    for (let w = (i + this.shift) >> 2; w < wEnd; w++) {
+      const v = words[w]!;
+      c4[v & 255]!++;
+      c4[256 + ((v >>> 8) & 255)]!++;
+      c4[512 + ((v >>> 16) & 255)]!++;
+      c4[768 + (v >>> 24)]!++;
+    }
+    const done = (wEnd << 2) - this.shift;
+    if (done > i) i = done;
+    for (; i < e; i++) c4[bins[i]!]!++;
+    for (let b = 0; b < 256; b++) hist[b] = c4[b]! + c4[b + 256]! + c4[b + 512]! + c4[b + 768]!;
     let exact = 0;
     for (let i = 0; i < 256; i++) if (hist[i]! > exact) exact = hist[i]!;
     let win = 0;
@@ -70,80 +257,18 @@ export function detectDatabar(raster: Raster): DatabarInfo | null {
     for (let m = 1; m < 256; m++) {
       if (m + TOL < 256) win += hist[m + TOL]!;
       if (m - TOL - 1 >= 0) win -= hist[m - TOL - 1]!;
-      if (win > best) [best, mode] = [win, m];
+      if (win > best) {
+        best = win;
+        mode = m;
+      }
     }
     // Report the actual most frequent value inside the best window (not the window's centre).
     let peak = Math.max(0, mode - TOL);
-    for (let k = peak; k <= Math.min(255, mode + TOL); k++) if (hist[k]! > hist[peak]!) peak = k;
-    s = { mode: peak, frac: best / W, exact: exact / W };
-    rowCache.set(y, s);
-    return s;
-  };
-  // 1. find the band: first the run of bar-like rows, then its background (the mode most of those
-  // rows share), then the rows from the bottom up that are consistent with that background.
-  let y0 = H - 1;
-  let tail = 0;
-  while (y0 >= lowest && rowStat(y0).frac < BAR_ROW && tail < MAX_TAIL) {
-    y0--;
-    tail++;
+    for (let i = peak; i <= Math.min(255, mode + TOL); i++) if (hist[i]! > hist[peak]!) peak = i;
+    this.mode[k] = peak;
+    this.frac[k] = best / W;
+    this.exact[k] = exact / W;
   }
-  if (y0 < lowest || rowStat(y0).frac < BAR_ROW) return null;
-  const votes = new Uint32Array(256);
-  for (let y = y0, weak = 0; y >= lowest; y--) {
-    const s = rowStat(y);
-    if (s.frac >= BAR_ROW) {
-      votes[s.mode]!++;
-      weak = 0;
-    } else if (s.frac >= WEAK_ROW && weak < MAX_WEAK_RUN) weak++;
-    else break;
-  }
-  const bg = smoothedArgmax(votes);
-  let top = -1;
-  for (let y = H - 1, weak = 0, skipped = 0; y >= lowest; y--) {
-    const s = rowStat(y);
-    const onBg = Math.abs(s.mode - bg) <= TOL;
-    if ((s.frac >= BAR_ROW && onBg) || s.frac >= LINE_ROW) {
-      top = y;
-      weak = 0;
-    } else if (top >= 0 && s.frac >= WEAK_ROW && onBg && weak < MAX_WEAK_RUN) weak++;
-    else if (top < 0 && skipped < MAX_TAIL) skipped++; // stray rows below the bar
-    else break;
-  }
-  if (top < 0) return null;
-  const rows = H - top;
-  // 2. size.
-  if (rows < minRows || rows > maxRows) return null;
-  // 3. sharp transition to a micrograph above.
-  const above = rowStat(top - 1);
-  const topStat = rowStat(top);
-  if (above.exact >= 0.35 || topStat.frac - above.exact < 0.35) return null;
-  const fr: number[] = [];
-  let bgAbove = 0;
-  let nAbove = 0;
-  for (let k = 1; k <= ABOVE_ROWS && top - k >= 0; k++) {
-    fr.push(rowStat(top - k).exact);
-    const o = (top - k) * W - base;
-    for (let x = 0; x < W; x++) if (Math.abs(bins[o + x]! - bg) <= TOL) bgAbove++;
-    nAbove += W;
-  }
-  fr.sort((a, b) => a - b);
-  if (fr.length < 4 || fr[Math.floor(fr.length / 2)]! >= 0.3 || bgAbove / nAbove >= 0.25) return null;
-  // 4. full width and 5. ink.
-  const colBg = new Uint32Array(W);
-  let ink = 0;
-  for (let yy = top; yy < H; yy++) {
-    const o = yy * W - base;
-    for (let x = 0; x < W; x++) {
-      const b = bins[o + x]!;
-      if (Math.abs(b - bg) <= TOL) colBg[x]!++;
-      else if (Math.abs(b - bg) >= 64) ink++;
-    }
-  }
-  let fullCols = 0;
-  for (let x = 0; x < W; x++) if (colBg[x]! >= 0.5 * rows) fullCols++;
-  if (fullCols < 0.8 * W) return null;
-  if (ink < 0.003 * rows * W) return null;
-  return { rows, source: DATABAR_DETECTED_SOURCE };
 }
 
 /** The grey level whose ±TOL neighbourhood collects the most votes. */
