@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { createRaster, type Raster, type Roi } from '../../src/raster/types.js';
 import { applyThreshold, isVoidPixel, type Polarity } from '../../src/segmentation/threshold/compute.js';
 import { histogram } from '../../src/segmentation/threshold/histogram.js';
+import { labelPores } from '../../src/segmentation/metrics/pores.js';
+import { detectDatabar } from '../../src/segmentation/metadata/databar.js';
 import { mulberry32 } from '../../scripts/lib/random.js';
 
 /** A Uint8Array of `n` values at byte offset `off` of a larger buffer (garbage around it). */
@@ -208,4 +210,265 @@ test('8-bit histogram of a large smooth image (the four-quarter word path) equal
       assert.deepEqual([...histogram(c.raster, opts(c)).counts], refHistogram(c, 'imagej').counts, c.name);
     }
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// labelPores
+
+interface RefPore { areaPx: number; cx: number; cy: number; bbox: Roi; touchesBorder: boolean }
+
+/**
+ * Reference 8-connected labelling by flood fill (stack), components numbered by their first
+ * pixel in raster order; touchesBorder = a pixel on the ROI edge or with a masked-out 8-neighbour.
+ */
+function refLabel(voids: Uint8Array, W: number, H: number, roi: Roi, mask: Uint8Array | null, minArea: number) {
+  const inR = (x: number, y: number): boolean =>
+    x >= roi.x && x < roi.x + roi.width && y >= roi.y && y < roi.y + roi.height && voids[y * W + x] !== 0 && (mask === null || mask[y * W + x] !== 0);
+  const comp = new Int32Array(W * H);
+  const all: RefPore[] = [];
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (!inR(x, y) || comp[y * W + x] !== 0) continue;
+      const id = all.length + 1;
+      const stack = [y * W + x];
+      comp[y * W + x] = id;
+      let a = 0, sx = 0, sy = 0, x0 = x, x1 = x, y0 = y, y1 = y, border = false;
+      while (stack.length > 0) {
+        const p = stack.pop()!;
+        const px = p % W, py = (p - px) / W;
+        a++; sx += px; sy += py;
+        x0 = Math.min(x0, px); x1 = Math.max(x1, px); y0 = Math.min(y0, py); y1 = Math.max(y1, py);
+        if (px === roi.x || px === roi.x + roi.width - 1 || py === roi.y || py === roi.y + roi.height - 1) border = true;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const qx = px + dx, qy = py + dy;
+            if (dx === 0 && dy === 0) continue;
+            if (mask !== null && qx >= 0 && qx < W && qy >= 0 && qy < H && mask[qy * W + qx] === 0) border = true;
+            if (inR(qx, qy) && comp[qy * W + qx] === 0) {
+              comp[qy * W + qx] = id;
+              stack.push(qy * W + qx);
+            }
+          }
+        }
+      }
+      all.push({ areaPx: a, cx: sx / a + 0.5, cy: sy / a + 0.5, bbox: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, touchesBorder: border });
+    }
+  }
+  const pores = all.filter((p) => p.areaPx >= minArea);
+  const newId = new Int32Array(all.length + 1);
+  let k = 0;
+  all.forEach((p, i) => (newId[i + 1] = p.areaPx >= minArea ? ++k : -1));
+  const labels = comp.map((c) => (c === 0 ? 0 : newId[c]!));
+  const specks = all.length - pores.length;
+  const speckPixels = all.filter((p) => p.areaPx < minArea).reduce((s, p) => s + p.areaPx, 0);
+  return { pores, specks, speckPixels, voidPixels: all.reduce((s, p) => s + p.areaPx, 0), labels };
+}
+
+test('labelPores (word-wise run scanning) equals a flood-fill reference: 0/1 and other void values, offsets 0…7, ROIs, masks', () => {
+  const rnd = mulberry32(41);
+  let compared = 0;
+  for (const [W, H] of [[1, 1], [9, 3], [33, 17], [131, 40], [257, 23]] as const) {
+    for (let rep = 0; rep < 6; rep++) {
+      const off = rep % 8 === 0 ? 0 : Math.floor(rnd() * 8);
+      const binary = rep % 3 !== 2; // else void values 1, 0x80, 0xff mixed (non-zero = void)
+      const density = [0.05, 0.45, 0.9][rep % 3]!;
+      // blobs: random rectangles and discs (long runs), plus salt noise
+      const field = new Uint8Array(W * H);
+      for (let b = 0; b < 6; b++) {
+        const cx = rnd() * W, cy = rnd() * H, r = 1 + rnd() * Math.max(W, H) * 0.3;
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) field[y * W + x] = 1;
+      }
+      const vals = [1, 0x80, 0xff, 3];
+      const voids = u8At(W * H, off, (i) => {
+        const v = field[i] === 1 ? rnd() < 0.97 : rnd() < density * 0.2;
+        return v ? (binary ? 1 : vals[Math.floor(rnd() * vals.length)]!) : 0;
+      });
+      const rx = Math.floor(rnd() * W * 0.3), ry = Math.floor(rnd() * H * 0.3);
+      const rois: Roi[] = [{ x: 0, y: 0, width: W, height: H }, { x: rx, y: ry, width: W - rx - Math.floor(rnd() * (W - rx)), height: H - ry }];
+      const mask = u8At(W * H, (off + 3) & 7, () => (rnd() < 0.1 ? 0 : [1, 0x80, 0xff][Math.floor(rnd() * 3)]!));
+      for (const roi of rois) {
+        if (roi.width < 1 || roi.height < 1) continue;
+        for (const m of [null, mask]) {
+          for (const minArea of [0, 4]) {
+            const got = labelPores(voids, W, H, { roi, mask: m }, { minAreaPx: minArea, labels: true });
+            const ref = refLabel(voids, W, H, roi, m, minArea);
+            const name = `${W}x${H}@${off} roi ${JSON.stringify(roi)} mask ${m !== null} min ${minArea}`;
+            assert.equal(got.voidPixels, ref.voidPixels, name);
+            assert.equal(got.specks, ref.specks, name);
+            assert.equal(got.speckPixels, ref.speckPixels, name);
+            assert.deepEqual(
+              got.pores.map((p) => ({ areaPx: p.areaPx, cx: p.centroidPx.x, cy: p.centroidPx.y, bbox: p.bbox, touchesBorder: p.touchesBorder })),
+              ref.pores,
+              name,
+            );
+            assert.deepEqual(got.labels, ref.labels, name);
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(compared > 100);
+});
+
+test('labelPores: a void byte 0x80 alone in an 8-byte word (the bit pattern of −0.0) is not skipped as background', () => {
+  for (let pos = 0; pos < 16; pos++) {
+    const voids = new Uint8Array(24);
+    voids[pos] = 0x80;
+    const r = labelPores(voids, 24, 1, { roi: { x: 0, y: 0, width: 24, height: 1 } });
+    assert.equal(r.voidPixels, 1, `pixel ${pos}`);
+    assert.deepEqual(r.pores[0]!.bbox, { x: pos, y: 0, width: 1, height: 1 });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// detectDatabar
+
+/**
+ * Reference data-bar detection: the rules of src/segmentation/metadata/databar.ts (module
+ * comment) written plainly — one row histogram per row when asked, per-pixel tests with Math.abs.
+ * (This is the implementation the fast one replaced, kept here as the specification.)
+ */
+function refDetectDatabar(raster: Raster): { rows: number } | null {
+  const { width: W, height: H } = raster;
+  const TOL = 2;
+  if (W < 16 || H < 32) return null;
+  const maxRows = Math.floor(0.35 * H);
+  const minRows = Math.max(5, Math.ceil(0.01 * H));
+  const lowest = Math.max(0, H - maxRows - 16 - 3 - 1);
+  const d = raster.data;
+  let bin: (i: number) => number;
+  if (raster.bitDepth === 8) bin = (i) => d[i]!;
+  else {
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < d.length; i++) { min = Math.min(min, d[i]!); max = Math.max(max, d[i]!); }
+    bin = (i) => (max > min ? Math.min(255, Math.floor((d[i]! - min) * (256 / (max - min)))) : 0);
+  }
+  const stat = (y: number): { mode: number; frac: number; exact: number } => {
+    const hist = new Array<number>(256).fill(0);
+    for (let x = 0; x < W; x++) hist[bin(y * W + x)]!++;
+    const exact = Math.max(...hist);
+    let best = -1, mode = 0;
+    for (let m = 0; m < 256; m++) {
+      let win = 0;
+      for (let k = Math.max(0, m - TOL); k <= Math.min(255, m + TOL); k++) win += hist[k]!;
+      if (win > best) { best = win; mode = m; }
+    }
+    let peak = Math.max(0, mode - TOL);
+    for (let k = peak; k <= Math.min(255, mode + TOL); k++) if (hist[k]! > hist[peak]!) peak = k;
+    return { mode: peak, frac: best / W, exact: exact / W };
+  };
+  let y0 = H - 1, tail = 0;
+  while (y0 >= lowest && stat(y0).frac < 0.5 && tail < 3) { y0--; tail++; }
+  if (y0 < lowest || stat(y0).frac < 0.5) return null;
+  const votes = new Array<number>(256).fill(0);
+  for (let y = y0, weak = 0; y >= lowest; y--) {
+    const s = stat(y);
+    if (s.frac >= 0.5) { votes[s.mode]!++; weak = 0; } else if (s.frac >= 0.25 && weak < 8) weak++; else break;
+  }
+  let bgBest = 0, n = -1;
+  for (let m = 0; m < 256; m++) {
+    let s = 0;
+    for (let k = Math.max(0, m - TOL); k <= Math.min(255, m + TOL); k++) s += votes[k]!;
+    if (s > n) { bgBest = m; n = s; }
+  }
+  let bg = Math.max(0, bgBest - TOL);
+  for (let k = bg; k <= Math.min(255, bgBest + TOL); k++) if (votes[k]! > votes[bg]!) bg = k;
+  let top = -1;
+  for (let y = H - 1, weak = 0, skipped = 0; y >= lowest; y--) {
+    const s = stat(y);
+    const onBg = Math.abs(s.mode - bg) <= TOL;
+    if ((s.frac >= 0.5 && onBg) || s.frac >= 0.85) { top = y; weak = 0; }
+    else if (top >= 0 && s.frac >= 0.25 && onBg && weak < 8) weak++;
+    else if (top < 0 && skipped < 3) skipped++;
+    else break;
+  }
+  if (top < 0) return null;
+  const rows = H - top;
+  if (rows < minRows || rows > maxRows) return null;
+  const above = stat(top - 1);
+  if (above.exact >= 0.35 || stat(top).frac - above.exact < 0.35) return null;
+  const fr: number[] = [];
+  let bgAbove = 0, nAbove = 0;
+  for (let k = 1; k <= 16 && top - k >= 0; k++) {
+    fr.push(stat(top - k).exact);
+    for (let x = 0; x < W; x++) if (Math.abs(bin((top - k) * W + x) - bg) <= TOL) bgAbove++;
+    nAbove += W;
+  }
+  fr.sort((a, b) => a - b);
+  if (fr.length < 4 || fr[Math.floor(fr.length / 2)]! >= 0.3 || bgAbove / nAbove >= 0.25) return null;
+  let fullCols = 0, ink = 0;
+  for (let x = 0; x < W; x++) {
+    let c = 0;
+    for (let y = top; y < H; y++) {
+      const dv = Math.abs(bin(y * W + x) - bg);
+      if (dv <= TOL) c++;
+      else if (dv >= 64) ink++;
+    }
+    if (c >= 0.5 * rows) fullCols++;
+  }
+  if (fullCols < 0.8 * W || ink < 0.003 * rows * W) return null;
+  return { rows };
+}
+
+/** A micrograph (smooth + noise) with an optional burnt-in bar: background, ink, frame line, stray tail rows, JPEG-like ±2 ringing. */
+function barImage(rnd: () => number, W: number, H: number, bits: 8 | 16, off: number, bar: number) {
+  const bg = Math.floor(rnd() * 256);
+  const ink = rnd() * 0.06;
+  const jpeg = rnd() < 0.4;
+  const tail = rnd() < 0.3 ? 1 + Math.floor(rnd() * 3) : 0;
+  const frame = rnd() < 0.5;
+  const noise = 4 + rnd() * 40;
+  const level = 30 + rnd() * 190;
+  const val = (i: number): number => {
+    const x = i % W, y = (i - x) / W;
+    let v: number;
+    if (y >= H - tail) v = rnd() * 255;
+    else if (bar > 0 && y >= H - bar) {
+      if (frame && y === H - bar) v = 255;
+      else v = rnd() < ink ? (bg + 128) % 256 : bg + (jpeg ? Math.floor(rnd() * 5) - 2 : 0);
+    } else v = level + (rnd() - 0.5) * noise * 2 + 20 * Math.sin(x / 9 + y / 13);
+    return Math.max(0, Math.min(255, Math.round(v)));
+  };
+  if (bits === 8) return createRaster(W, H, u8At(W * H, off, val));
+  const buf = new Uint16Array(W * H + off);
+  const data = buf.subarray(off);
+  for (let i = 0; i < W * H; i++) data[i] = val(i) * 257;
+  return createRaster(W, H, data);
+}
+
+test('detectDatabar (typed-array row statistics, word-wise column counts) equals the plain reference: bars of many heights, none, 8/16-bit, odd widths', () => {
+  const rnd = mulberry32(51);
+  let detected = 0;
+  let absent = 0;
+  for (let k = 0; k < 160; k++) {
+    const W = [16, 17, 64, 100, 203, 256, 515][k % 7]!;
+    const H = 32 + Math.floor(rnd() * 220);
+    const bar = k % 5 === 0 ? 0 : Math.floor(rnd() * 0.4 * H);
+    const r = barImage(rnd, W, H, k % 6 === 5 ? 16 : 8, Math.floor(rnd() * 4), bar);
+    const got = detectDatabar(r);
+    const ref = refDetectDatabar(r);
+    assert.deepEqual(got ? { rows: got.rows } : null, ref, `#${k} ${W}x${H} bar ${bar}`);
+    if (got) detected++;
+    else absent++;
+  }
+  // both outcomes are exercised
+  assert.ok(detected > 20 && absent > 20, `${detected} detected, ${absent} not`);
+});
+
+test('detectDatabar finds a 24-row bar on a 2048-wide 8-bit image (ground truth: drawn here) and nothing without it', () => {
+  const rnd = mulberry32(52);
+  const W = 2049; // odd: rows start at every 32-bit alignment
+  const H = 200;
+  const make = (bar: number): Raster =>
+    createRaster(W, H, u8At(W * H, 1, (i) => {
+      const x = i % W, y = (i - x) / W;
+      if (y >= H - bar) return x % 50 < 3 && y % 6 < 4 ? 250 : 40; // background 40, "text" blocks of 250
+      return Math.round(120 + 30 * Math.sin(x / 17) + (rnd() - 0.5) * 60);
+    }));
+  const r = make(24);
+  assert.deepEqual(detectDatabar(r), { rows: 24, source: 'detected from pixels' });
+  assert.deepEqual(refDetectDatabar(r), { rows: 24 });
+  assert.equal(detectDatabar(make(0)), null);
+  assert.equal(refDetectDatabar(make(0)), null);
 });
