@@ -93,6 +93,73 @@ class Growable {
   }
 }
 
+/** Whether 32-bit words hold their bytes little-endian (byte k at bits 8k…8k+7). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Index (0…3) of the lowest-addressed non-zero byte of a non-zero 32-bit word. */
+function firstNonZeroByte(v: number): number {
+  if (LITTLE_ENDIAN) return (31 - Math.clz32(v & -v)) >> 3;
+  return Math.clz32(v) >> 3;
+}
+
+/**
+ * First index p' in [p, pe) with voids[p'] ≠ 0, or pe (no mask). Eight bytes at a time where the
+ * 64-bit word is all zero — as a double it is then +0 (−0 is a 0x80 byte, a void pixel, and stops
+ * the skip) — then four, and the byte itself found in the word's bits.
+ */
+function skipZeros(voids: Uint8Array, v32: Uint32Array, v64: Float64Array, base: number, p: number, pe: number): number {
+  while (p < pe && ((base + p) & 3) !== 0 && voids[p] === 0) p++;
+  if (p >= pe || voids[p] !== 0) return p;
+  let w = (base + p) >> 2;
+  const wEnd = (base + pe) >> 2;
+  if ((w & 1) !== 0 && w < wEnd && v32[w] === 0) w++;
+  if ((w & 1) === 0) {
+    let q = w >> 1;
+    const qEnd = wEnd >> 1;
+    while (q < qEnd) {
+      const f = v64[q]!;
+      if (f !== 0 || Object.is(f, -0)) break;
+      q++;
+    }
+    w = q << 1;
+  }
+  while (w < wEnd && v32[w] === 0) w++;
+  if (w < wEnd) return (w << 2) - base + firstNonZeroByte(v32[w]!);
+  p = (w << 2) - base;
+  while (p < pe && voids[p] === 0) p++;
+  return p;
+}
+
+/**
+ * First index p' in [p, pe) with voids[p'] = 0, or pe (no mask). Eight bytes at a time while the
+ * 64-bit word is eight 1 bytes (what applyThreshold writes; compared as a double: that bit pattern
+ * is neither ±0 nor NaN, so equality is bit equality), then four at a time while all four bytes
+ * are non-zero — ((b & 0x7f) + 0x7f | b) has bit 7 set ⇔ b ≠ 0, per byte without carries — and
+ * the first zero byte found in the word's bits.
+ */
+function skipNonZeros(voids: Uint8Array, v32: Uint32Array, v64: Float64Array, base: number, p: number, pe: number, ones8: number): number {
+  while (p < pe && ((base + p) & 3) !== 0 && voids[p] !== 0) p++;
+  if (p >= pe || voids[p] === 0) return p;
+  let w = (base + p) >> 2;
+  const wEnd = (base + pe) >> 2;
+  if ((w & 1) !== 0 && w < wEnd && v32[w] === 0x01010101) w++;
+  if ((w & 1) === 0) {
+    let q = w >> 1;
+    const qEnd = wEnd >> 1;
+    while (q < qEnd && v64[q] === ones8) q++;
+    w = q << 1;
+  }
+  while (w < wEnd) {
+    const v = v32[w]!;
+    const zero = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080; // bit 7 of each zero byte
+    if (zero !== 0) return (w << 2) - base + firstNonZeroByte(zero);
+    w++;
+  }
+  p = (w << 2) - base;
+  while (p < pe && voids[p] !== 0) p++;
+  return p;
+}
+
 /** Eight bytes of value 1, read as a double. */
 const ONES8 = new Float64Array(new Uint8Array(8).fill(1).buffer)[0]!;
 
@@ -177,47 +244,12 @@ export function labelPores(
       // Skip background, then take one run of void pixels [xs, xe].
       if (mask) {
         while (x < xEnd && (voids[rowOff + x] === 0 || mask[rowOff + x] === 0)) x++;
-      } else {
-        // Background is skipped eight pixels at a time where the 64-bit word is all zero: as a
-        // double it is then +0 (−0 is a 0x80 byte, a void pixel, so it stops the skip).
-        while (x < xEnd && voids[rowOff + x] === 0 && ((base + rowOff + x) & 7) !== 0) x++;
-        if (v64 && x < xEnd && voids[rowOff + x] === 0) {
-          let q = (base + rowOff + x) >> 3;
-          const qEnd = (base + rowOff + xEnd) >> 3;
-          while (q < qEnd) {
-            const f = v64[q]!;
-            if (f !== 0 || Object.is(f, -0)) break;
-            q++;
-          }
-          x = (q << 3) - base - rowOff;
-        }
-        while (x < xEnd && voids[rowOff + x] === 0) x++;
-      }
+      } else x = skipZeros(voids, v32!, v64!, base, rowOff + x, rowOff + xEnd) - rowOff;
       if (x >= xEnd) break;
       const xs = x;
       if (mask) {
         while (x < xEnd && voids[rowOff + x] !== 0 && mask[rowOff + x] !== 0) x++;
-      } else {
-        // Void runs are taken eight pixels at a time while the 64-bit word is eight 1 bytes (what
-        // applyThreshold writes; compared as a double: that bit pattern is neither ±0 nor NaN, so
-        // equality is bit equality), then four at a time while all four bytes of the 32-bit word
-        // are non-zero (other void values): ((b & 0x7f) + 0x7f | b) has bit 7 set ⇔ b ≠ 0.
-        while (x < xEnd && voids[rowOff + x] !== 0 && ((base + rowOff + x) & 7) !== 0) x++;
-        if (v64 && v32 && x < xEnd && voids[rowOff + x] !== 0) {
-          let q = (base + rowOff + x) >> 3;
-          const qEnd = (base + rowOff + xEnd) >> 3;
-          while (q < qEnd && v64[q] === ones8) q++;
-          let w = q << 1;
-          const wEnd = (base + rowOff + xEnd) >> 2;
-          while (w < wEnd) {
-            const v = v32[w]!;
-            if (((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) !== (0x80808080 | 0)) break;
-            w++;
-          }
-          x = (w << 2) - base - rowOff;
-        }
-        while (x < xEnd && voids[rowOff + x] !== 0) x++;
-      }
+      } else x = skipNonZeros(voids, v32!, v64!, base, rowOff + x, rowOff + xEnd, ones8) - rowOff;
       const xe = x - 1;
       // 8-connectivity: previous-row runs overlapping [xs − 1, xe + 1].
       while (j < pN && pE[j]! < xs - 1) j++;
