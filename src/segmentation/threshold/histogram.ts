@@ -223,7 +223,7 @@ function count16(idx: Uint16Array, start: number, end: number, c0: Int32Array, c
  * goes into which sub-histogram does not matter, they are summed. (Measured ~2× faster than
  * four interleaved counters, ~3× faster than one.)
  */
-export function count8(d: Uint8Array, d32: Uint32Array, shift: number, start: number, end: number, c: Int32Array): void {
+function count8(d: Uint8Array, d32: Uint32Array, shift: number, start: number, end: number, c: Int32Array): void {
   let i = start;
   while (i < end && ((i + shift) & 3) !== 0) c[d[i++]!]!++;
   const w0 = (i + shift) >> 2;
