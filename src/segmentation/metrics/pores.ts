@@ -93,6 +93,31 @@ class Growable {
   }
 }
 
+/** Union-find root of label a (with path compression). */
+function findRoot(p: Int32Array, a: number): number {
+  let r = a;
+  while (p[r] !== r) r = p[r]!;
+  while (p[a] !== r) {
+    const n = p[a]!;
+    p[a] = r;
+    a = n;
+  }
+  return r;
+}
+
+/** Merge the sets of labels a and b; the smaller root becomes the root (see the module comment). */
+function unionRoots(p: Int32Array, a: number, b: number): number {
+  const ra = findRoot(p, a);
+  const rb = findRoot(p, b);
+  if (ra === rb) return ra;
+  if (ra < rb) {
+    p[rb] = ra;
+    return ra;
+  }
+  p[ra] = rb;
+  return rb;
+}
+
 /** Whether 32-bit words hold their bytes little-endian (byte k at bits 8k…8k+7). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -211,29 +236,6 @@ export function labelPores(
   const v32 = noMask ? new Uint32Array(voids.buffer, voids.byteOffset - base, (base + voids.length) >> 2) : null;
   const ones8 = ONES8;
 
-  const find = (a: number): number => {
-    const p = st.parent;
-    let r = a;
-    while (p[r] !== r) r = p[r]!;
-    while (p[a] !== r) {
-      const n = p[a]!;
-      p[a] = r;
-      a = n;
-    }
-    return r;
-  };
-  const union = (a: number, b: number): number => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      st.parent[rb] = ra;
-      return ra;
-    }
-    st.parent[ra] = rb;
-    return rb;
-  };
-
   for (let yy = 0; yy < h; yy++) {
     const y = y0 + yy;
     const rowOff = y * width;
@@ -254,7 +256,7 @@ export function labelPores(
       // 8-connectivity: previous-row runs overlapping [xs − 1, xe + 1].
       while (j < pN && pE[j]! < xs - 1) j++;
       let l = 0;
-      for (let k = j; k < pN && pS[k]! <= xe + 1; k++) l = l === 0 ? pL[k]! : union(l, pL[k]!);
+      for (let k = j; k < pN && pS[k]! <= xe + 1; k++) l = l === 0 ? pL[k]! : unionRoots(st.parent, l, pL[k]!);
       if (l === 0) {
         if (next >= st.cap) st.grow();
         l = next++;
@@ -323,7 +325,7 @@ export function labelPores(
   // so processing labels in decreasing order never merges into a non-root twice).
   const P = st.parent;
   for (let l = next - 1; l >= 1; l--) {
-    const r = find(l);
+    const r = findRoot(P, l);
     if (r === l) continue;
     st.area[r]! += st.area[l]!;
     st.sx[r]! += st.sx[l]!;
@@ -371,7 +373,7 @@ export function labelPores(
     const labels = into && into.length === width * height ? into.fill(0) : new Int32Array(width * height);
     for (let k = 0; k < runs; k++) {
       const at = runAt[k]!;
-      labels.fill(finalId[find(runLab[k]!)]!, at, at + runLen[k]!);
+      labels.fill(finalId[findRoot(P, runLab[k]!)]!, at, at + runLen[k]!);
     }
     result.labels = labels;
   }
