@@ -229,20 +229,25 @@ class RowStats {
     const { W, c4, bins } = this;
     const hist = this.hists.subarray(k * 256, k * 256 + 256);
     c4.fill(0);
-    // four interleaved sub-histograms (a bar row is one value: one counter would serialise the
-    // increments), the aligned middle of the row read as 32-bit words
+    // four interleaved sub-histograms (a bar row is mostly one value: one counter would serialise
+    // the increments), the aligned middle of the row read as 32-bit words
     const s = k * W;
     const e = s + W;
     let i = s;
     while (i < e && ((i + this.shift) & 3) !== 0) c4[bins[i++]!]!++;
     const words = this.words;
     const wEnd = (e + this.shift) >> 2;
-    for (let w = (i + this.shift) >> 2; w < wEnd; w++) {
+    // runs of identical words (a flat bar background) are counted once per run
+    let w = (i + this.shift) >> 2;
+    while (w < wEnd) {
       const v = words[w]!;
-      c4[v & 255]!++;
-      c4[256 + ((v >>> 8) & 255)]!++;
-      c4[512 + ((v >>> 16) & 255)]!++;
-      c4[768 + (v >>> 24)]!++;
+      let n = 1;
+      while (w + n < wEnd && words[w + n] === v) n++;
+      w += n;
+      c4[v & 255]! += n;
+      c4[256 + ((v >>> 8) & 255)]! += n;
+      c4[512 + ((v >>> 16) & 255)]! += n;
+      c4[768 + (v >>> 24)]! += n;
     }
     const done = (wEnd << 2) - this.shift;
     if (done > i) i = done;
