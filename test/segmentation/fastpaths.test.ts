@@ -123,11 +123,12 @@ test('applyThreshold 16-bit equals a per-pixel comparison', () => {
 
 test('applyThreshold into a reused buffer (any byte offset, dirty) gives the same mask, returned as that buffer', () => {
   const rnd = mulberry32(13);
-  for (const c of cases(14, 8)) {
+  for (const c of [...cases(14, 8), ...cases(15, 16)]) {
     const n = c.raster.width * c.raster.height;
+    const top = c.raster.data instanceof Uint8Array ? 256 : 65536;
     for (const off of [0, 1, 2, 3]) {
       const into = u8At(n, off, () => Math.floor(rnd() * 256)); // dirty: previous image
-      const value = Math.floor(rnd() * 256);
+      const value = Math.floor(rnd() * top);
       const polarity: Polarity = rnd() < 0.5 ? 'dark' : 'bright';
       const got = applyThreshold(c.raster, value, polarity, { ...opts(c), into });
       assert.equal(got, into);

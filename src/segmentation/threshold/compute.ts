@@ -338,6 +338,10 @@ export function applyThreshold(
     threshold8(data, raster.width, reg, value, polarity, out);
     return out;
   }
+  if (data instanceof Uint16Array) {
+    threshold16(data, raster.width, reg, value, polarity, out);
+    return out;
+  }
   const W = raster.width;
   const m = reg.mask;
   const dark = polarity === 'dark';
@@ -450,6 +454,23 @@ function threshold8MaskSpan(
     if (done > i) i = done;
   }
   for (; i < e; i++) out[i] = m[i] !== 0 ? lut[d[i]!]! : 0;
+}
+
+/** 16-bit void mask of the region into `out` (its own function: one array type per loop). */
+function threshold16(d: Uint16Array, W: number, reg: Region, value: number, polarity: Polarity, out: Uint8Array): void {
+  const m = reg.mask;
+  const dark = polarity === 'dark';
+  for (let y = reg.y0; y < reg.y1; y++) {
+    const e = y * W + reg.x1;
+    if (m === undefined) {
+      if (dark) for (let i = y * W + reg.x0; i < e; i++) out[i] = d[i]! <= value ? 1 : 0;
+      else for (let i = y * W + reg.x0; i < e; i++) out[i] = d[i]! > value ? 1 : 0;
+    } else if (dark) {
+      for (let i = y * W + reg.x0; i < e; i++) out[i] = m[i] !== 0 && d[i]! <= value ? 1 : 0;
+    } else {
+      for (let i = y * W + reg.x0; i < e; i++) out[i] = m[i] !== 0 && d[i]! > value ? 1 : 0;
+    }
+  }
 }
 
 /** Number of void pixels in the analysed region (same rule as `applyThreshold`, no allocation). */
