@@ -30,18 +30,7 @@ import {
 } from '../../src/render/index.js';
 import { measurePorosityDetailed, type MeasureOptions } from '../../src/segmentation/porosity.js';
 import { OVERLAY_PALETTE, drawOverlay, drawOverlayIndexed, renderOverlay } from '../../src/segmentation/overlay.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../scripts/lib/random.js';
 
 /** PNG chunks (type, body) of a PNG file. */
 function chunks(png: Buffer): { type: string; body: Buffer }[] {
