@@ -1,10 +1,9 @@
 // Compile every src/**/*.wat to dist/src/**/*.wasm with wabt (the WebAssembly Binary Toolkit, as an npm
 // package: no native toolchain needed). Run by postbuild.mjs after tsc; the .wat text is the source of
 // truth and no binary is committed.
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileSync, renameSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

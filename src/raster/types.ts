@@ -7,6 +7,12 @@ import { VoidscopeError } from '../errors.js';
 
 export type PixelData = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
+/**
+ * Whether this machine stores multi-byte words little-endian (byte k of a Uint32 at bits 8k…8k+7): the
+ * word-at-a-time pixel loops that depend on byte positions check it and fall back to bytes otherwise.
+ */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export type BitDepth = 8 | 16 | 32 | 64;
 export type SampleFormat = 'uint' | 'float';
 

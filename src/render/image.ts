@@ -84,6 +84,20 @@ export function fillRect(img: RgbaImage, x: number, y: number, w: number, h: num
   for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) blendPixel(img, xx, yy, c);
 }
 
+/**
+ * The four strips (x, y, w, h) of strokeRect's outline: lines `thickness` pixels wide inside `r`, thinned
+ * so that they fit a small rectangle. One geometry for every renderer of the outline.
+ */
+export function outlineStrips(r: { x: number; y: number; width: number; height: number }, thickness = 2): [number, number, number, number][] {
+  const t = Math.max(1, Math.min(thickness, Math.floor(r.width / 2), Math.floor(r.height / 2)));
+  return [
+    [r.x, r.y, r.width, t],
+    [r.x, r.y + r.height - t, r.width, t],
+    [r.x, r.y + t, t, r.height - 2 * t],
+    [r.x + r.width - t, r.y + t, t, r.height - 2 * t],
+  ];
+}
+
 /** Outline a rectangle (e.g. the analysed region) with lines `thickness` pixels wide, drawn inside it. */
 export function strokeRect(
   img: RgbaImage,
@@ -91,9 +105,5 @@ export function strokeRect(
   c: Rgba,
   thickness = 2,
 ): void {
-  const t = Math.max(1, Math.min(thickness, Math.floor(r.width / 2), Math.floor(r.height / 2)));
-  fillRect(img, r.x, r.y, r.width, t, c);
-  fillRect(img, r.x, r.y + r.height - t, r.width, t, c);
-  fillRect(img, r.x, r.y + t, t, r.height - 2 * t, c);
-  fillRect(img, r.x + r.width - t, r.y + t, t, r.height - 2 * t, c);
+  for (const [x, y, w, h] of outlineStrips(r, thickness)) fillRect(img, x, y, w, h, c);
 }

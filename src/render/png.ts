@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { constants as zlibConstants, crc32, deflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { RgbaImage } from './image.js';
+import { LITTLE_ENDIAN } from '../raster/types.js';
 
 export interface PngOptions {
   /** zlib level 0..9 (default 6). Level 2 without adaptive filtering is ~10× faster on large overlays. */
@@ -103,8 +104,6 @@ function adler32Scanlines(data: Uint8Array, width: number, height: number): numb
   }
   return ((b << 16) | a) >>> 0;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const deflateAsync = promisify(deflate);
 

@@ -12,7 +12,7 @@
  * Void mask: 0/255 grey PNG of the full image size, 255 = void (0 in the data bar and
  * outside the analysed region).
  */
-import type { Raster } from '../raster/types.js';
+import { LITTLE_ENDIAN, type Raster } from '../raster/types.js';
 import sharp from 'sharp';
 import {
   displayGrey,
@@ -20,6 +20,7 @@ import {
   drawText,
   encodeIndexedPng,
   fillRect,
+  outlineStrips,
   scaleBarLayout,
   strokeRect,
   textBounds,
@@ -45,7 +46,6 @@ function mix(a: number, c: number, alpha: number): number {
 }
 
 type Rgb = readonly [number, number, number];
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Pixel classes of the overlay, in the order of TINTS. */
 const NONE = 0;
@@ -320,14 +320,8 @@ export function drawOverlayIndexed(raster: Raster, detail: PorosityDetail, into?
   paintClasses(grey, width, height, detail, TINT_LUT.index, out);
   const roi = detail.result.roi;
   const { outline, items } = decorations(width, height, detail);
-  // strokeRect's four strips (its thickness rule and fillRect's clipping).
-  const t = Math.max(1, Math.min(outline, Math.floor(roi.width / 2), Math.floor(roi.height / 2)));
-  const strips = [
-    fillArea(roi.x, roi.y, roi.width, t),
-    fillArea(roi.x, roi.y + roi.height - t, roi.width, t),
-    fillArea(roi.x, roi.y + t, t, roi.height - 2 * t),
-    fillArea(roi.x + roi.width - t, roi.y + t, t, roi.height - 2 * t),
-  ].map((r) => clip(r, width, height));
+  // strokeRect's four strips, with fillRect's clipping.
+  const strips = outlineStrips(roi, outline).map(([x, y, w, h]) => clip(fillArea(x, y, w, h), width, height));
   const inOutline = (x: number, y: number) => strips.some((r) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1);
   for (const r of strips) for (let y = r.y0; y < r.y1; y++) out.fill(RAMP.cyan, y * width + r.x0, y * width + r.x1);
   // Overlapping decorations are drawn together on one piece, in their order.

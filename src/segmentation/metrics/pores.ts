@@ -13,7 +13,7 @@
  * ImageJ's ParticleAnalyzer finds them (top-to-bottom, left-to-right by first pixel).
  * Hand-written because no installed library labels typed arrays (sharp has none).
  */
-import type { Roi } from '../../raster/types.js';
+import { LITTLE_ENDIAN, type Roi } from '../../raster/types.js';
 import type { AnalysisRegion } from './region.js';
 
 /** One pore in pixel units. Centroid uses ImageJ's convention: pixel (i,j) covers [i,i+1)×[j,j+1), so its centre is (i+0.5, j+0.5). */
@@ -117,9 +117,6 @@ function unionRoots(p: Int32Array, a: number, b: number): number {
   p[ra] = rb;
   return rb;
 }
-
-/** Whether 32-bit words hold their bytes little-endian (byte k at bits 8k…8k+7). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Index (0…3) of the lowest-addressed non-zero byte of a non-zero 32-bit word. */
 function firstNonZeroByte(v: number): number {
