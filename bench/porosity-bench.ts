@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { generateSemImage, sampleSpec } from '../scripts/samples/sem.js';
 import { mulberry32 } from '../scripts/lib/random.js';
-import { analyzePorosity, type PorosityOptions } from '../src/segmentation/porosity.js';
+import type { PorosityOptions } from '../src/segmentation/porosity.js';
+import { analyzePorosity } from '../src/segmentation/analyze.js';
 
 const W = 2048;
 const H = 1536;

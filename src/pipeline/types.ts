@@ -8,6 +8,7 @@ import type { Interval, Summary, SpearmanResult } from './stats.js';
 import type { CapacityCurve, EcMetric, ExtraValue } from './electrochem.js';
 import type { Recommendation } from './recommend.js';
 import type { RecommendationRule, StudyGroup } from './study.js';
+import type { SegmentationConfidence } from '../segmentation/segmentation-types.js';
 
 /** Bumped on any incompatible change of this layout. */
 export const SCHEMA_VERSION = '1.0';
@@ -69,6 +70,12 @@ export interface SemImage {
   options: Record<string, unknown>;
   /** The full analysis result (minus the per-pore list), for the record. */
   raw: Record<string, unknown> | null;
+  /** Pre-filters in the order applied, in words ("Gaussian σ 1 px", "none"). */
+  prefilters?: string;
+  /** How the image was segmented (segmenter family, method, thresholds in grey values). */
+  segmentation?: { segmenter: string; method: string; thresholds: number[] };
+  /** Segmentation-sensitivity band and confidence, where the segmenter estimates them. */
+  confidence?: SegmentationConfidence;
 }
 
 /** One TOF-SIMS map. */

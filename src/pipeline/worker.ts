@@ -1,6 +1,7 @@
 /**
- * Piscina worker: analyses one SEM image or SIMS map per call with the real
- * analysers. Results are plain JSON so they cross the thread boundary as is.
+ * Piscina worker: analyses one SEM image, threshold table or SIMS map per call with the real
+ * analysers. Results are the library's typed results; they cross the thread boundary by
+ * structured clone.
  */
 import { runTask, type AnalysisOutcome, type AnalysisTask } from './analyze.js';
 

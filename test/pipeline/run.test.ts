@@ -193,7 +193,7 @@ test('an interrupted run leaves the previous report intact and no half-written o
   const dir = smallStudy('interrupt');
   const out = join(work, 'interrupt-report');
   // Stub analysers (the analysis step is pluggable): every image 10 % void.
-  const stub = { sem: async () => ({ result: { porosityPercent: 10, voidFraction: 0.1, method: 'Stub' }, overlayWritten: false }), sims: async () => ({ result: {}, overlayWritten: false }) };
+  const stub = { sem: async () => ({ porosityPercent: 10, voidFraction: 0.1, method: 'Stub' }) as never, sims: async () => ({}) as never };
   const good = await runStudy(dir, { out, analyzers: stub });
   assert.equal(good.sem[0]!.porosityPercent, 10);
   assert.equal(good.sem[0]!.method, 'Stub');
@@ -248,7 +248,7 @@ test('voidscope init writes a study file and never overwrites one without --forc
   await initStudy(dir, { force: true });
   assert.ok(!readFileSync(r.file, 'utf8').startsWith('# edited by hand'));
   // The study file is used by the next run, and the unmatched file is listed as unlabelled.
-  const res = await runStudy(dir, { out: join(work, 'init-report'), analyzers: { sem: async () => ({ result: { porosityPercent: 5 }, overlayWritten: false }), sims: async () => ({ result: {}, overlayWritten: false }) } });
+  const res = await runStudy(dir, { out: join(work, 'init-report'), analyzers: { sem: async () => ({ porosityPercent: 5 }) as never, sims: async () => ({}) as never } });
   assert.equal(res.run.labelling.mode, 'study-file');
   assert.equal(res.sem.length, 8);
   assert.deepEqual(res.unlabelled, [{ file: 'odd/x.tif', reason: 'not matched by any group of the study file' }]);

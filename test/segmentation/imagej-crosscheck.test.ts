@@ -18,7 +18,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { analyzePorosity } from '../../src/segmentation/porosity.js';
+import { analyzePorosity } from '../../src/segmentation/analyze.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ROI = { x: 0, y: 0, width: 352, height: 244 };

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { analyzePorosity, DEFAULT_POROSITY_METHOD } from '../../src/segmentation/porosity.js';
+import { DEFAULT_POROSITY_METHOD } from '../../src/segmentation/porosity.js';
+import { analyzePorosity } from '../../src/segmentation/analyze.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SEM = join(ROOT, 'samples', 'sem');

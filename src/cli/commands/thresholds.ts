@@ -5,7 +5,8 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { VoidscopeError } from '../../errors.js';
-import { analyzeThresholds, type ThresholdsOptions, type ThresholdsResult } from '../../segmentation/porosity.js';
+import type { ThresholdsOptions, ThresholdsResult } from '../../segmentation/porosity.js';
+import { analyzeThresholds } from '../../segmentation/analyze.js';
 import { parseBinsArg, parseRoiArg } from './porosity.js';
 
 interface Args {

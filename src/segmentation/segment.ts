@@ -1,0 +1,121 @@
+/**
+ * SEGMENTERS: one registry entry per segmenter family (SegmentSpec['method']), each turning
+ * (pre-filtered raster, analysed area, its own validated spec) into a Segmentation: a label map
+ * (a phase per pixel, 0 outside the area) plus the record of how it was made.
+ *
+ *  - global: the 17 ImageJ 1.53t AutoThresholder methods and MultiOtsu, through threshold/ as is
+ *    (computeThreshold + applyThreshold: the one void rule; nothing here compares pixels);
+ *  - manual: a user threshold, through threshold/ (manualThreshold + applyThreshold);
+ *  - auto, local, model: slots for the noise-aware default (auto/), Fiji Auto Local Threshold
+ *    (local/) and learned segmentation (learned/, loaded lazily: tfjs never loads unless a model is
+ *    used). Their specs are validated (spec.ts); their bodies are plugged in by those work items.
+ *
+ * `segment(input, spec)` dispatches. Threshold segmenters also return the ThresholdResult (bin,
+ * histogram) that PorosityResult.threshold reports, and the 0/1 void mask they applied, which the
+ * measurements reuse (voidMaskOf) instead of recomputing it from the label map.
+ */
+import { VoidscopeError } from '../errors.js';
+import { SOLID, TWO_PHASES, VOID, type LabelMap, type LabelSpacing } from '../raster/labels.js';
+import { rememberVoidMask } from '../raster/void-mask.js';
+import type { Roi } from '../raster/types.js';
+import { applyThreshold, computeThreshold, manualThreshold, type ThresholdResult } from './threshold/index.js';
+import type { Segmentation, SegmentInput } from './segmentation-types.js';
+import type { SegmentSpec } from './spec.js';
+
+/**
+ * SegmentInput plus, optionally, the same area as a rectangle and a mask over it (the shape the
+ * threshold code takes, and much cheaper than a full-size area mask when only a ROI is given).
+ * `area` must agree with it; the segment stage makes `area` a lazy getter in that case.
+ */
+export interface RegionInput extends SegmentInput {
+  region?: { roi: Roi; mask: Uint8Array | null };
+  /** Calibration of the label map, or null. */
+  spacing?: LabelSpacing | null;
+}
+
+/** What the threshold segmenters add (additive to the Segmentation contract). */
+export interface ThresholdSegmentation extends Segmentation {
+  threshold: ThresholdResult;
+}
+
+export type AnySegmenter<S> = (input: RegionInput, spec: S) => Segmentation | Promise<Segmentation>;
+
+/** Two-phase label map from a 0/1 void mask (0 outside the region). */
+export function labelsFromVoids(voids: Uint8Array, width: number, height: number, region: { roi: Roi; mask: Uint8Array | null }, spacing: LabelSpacing | null): LabelMap {
+  const data = new Uint8Array(width * height);
+  const { roi, mask } = region;
+  for (let y = roi.y; y < roi.y + roi.height; y++) {
+    const o = y * width;
+    if (mask) {
+      for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) if (mask[i] !== 0) data[i] = voids[i] !== 0 ? VOID : SOLID;
+    } else {
+      // voids is 0/1 inside the region: void 1 → VOID (1), 0 → SOLID (2).
+      for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) data[i] = SOLID - voids[i]!;
+    }
+  }
+  const map: LabelMap = { width, height, depth: 1, data, phases: TWO_PHASES, voidPhase: VOID, spacing };
+  rememberVoidMask(map, voids);
+  return map;
+}
+
+function regionOf(input: RegionInput): { roi: Roi; mask: Uint8Array | null } {
+  if (input.region) return input.region;
+  const { width, height } = input.raster;
+  return { roi: { x: 0, y: 0, width, height }, mask: input.area };
+}
+
+function thresholdSegmentation(input: RegionInput, thr: ThresholdResult, segmenter: 'global' | 'manual', params: Record<string, unknown>): ThresholdSegmentation {
+  const region = regionOf(input);
+  const { raster } = input;
+  const voids = applyThreshold(raster, thr.value, thr.polarity, { roi: region.roi, ...(region.mask ? { mask: region.mask } : {}) });
+  const labels = labelsFromVoids(voids, raster.width, raster.height, region, input.spacing ?? null);
+  return {
+    labels,
+    threshold: thr,
+    record: {
+      segmenter,
+      method: thr.method,
+      params,
+      thresholds: thr.thresholds ? [...thr.thresholds.values] : [thr.value],
+      source: thr.source,
+      notes: thr.note ? [thr.note] : [],
+    },
+    confidence: { separability: null, level: 'medium', band: null, warnings: [] },
+  };
+}
+
+const notYet = (what: string): never => {
+  throw new VoidscopeError('EUNSUPPORTED', `${what} is not available yet`);
+};
+
+export const SEGMENTERS = {
+  global(input, spec) {
+    const region = regionOf(input);
+    const thr = computeThreshold(input.raster, {
+      method: spec.name,
+      roi: region.roi,
+      ...(region.mask ? { mask: region.mask } : {}),
+      bins: spec.bins,
+      polarity: spec.voids,
+    });
+    return thresholdSegmentation(input, thr, 'global', { bins: spec.bins, voids: spec.voids });
+  },
+  manual(input, spec) {
+    return thresholdSegmentation(input, manualThreshold(input.raster, spec.value, spec.voids), 'manual', { value: spec.value, voids: spec.voids });
+  },
+  // Slot: segmentAuto(input, spec) from ./auto/ (noise-aware automatic segmentation).
+  auto: () => notYet('automatic segmentation (method auto)'),
+  // Slot: Fiji Auto Local Threshold from ./local/.
+  local: (_input, spec) => notYet(`local threshold ${spec.name}`),
+  // Slot: learned segmentation from ./learned/ (imported lazily, async).
+  model: () => notYet('segmentation with a trained model'),
+} as const satisfies { [K in SegmentSpec['method']]: AnySegmenter<Extract<SegmentSpec, { method: K }>> };
+
+/** Run the segmenter the spec names. */
+export function segment(input: RegionInput, spec: SegmentSpec): Segmentation | Promise<Segmentation> {
+  return (SEGMENTERS[spec.method] as AnySegmenter<SegmentSpec>)(input, spec);
+}
+
+export function isThresholdSegmentation(s: Segmentation): s is ThresholdSegmentation {
+  return 'threshold' in s && (s as ThresholdSegmentation).threshold !== undefined;
+}
