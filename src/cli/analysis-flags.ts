@@ -97,12 +97,11 @@ export function unknownArgumentMessage(msg: string, known: readonly string[]): s
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!m) return null;
   const names = m[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const flags = known.filter((k) => k.length > 1 && !/[A-Z]/.test(k)).map((k) => `--${k}`);
   return names
     .map((n) => {
       const shown = n.length > 1 ? `--${n}` : `-${n}`;
       const near = suggestName(n, known.filter((k) => k.length > 1 && !/[A-Z]/.test(k)));
-      return `${shown}: ${unknownOptionProblem(shown, near ? `--${near}` : null, flags)}`;
+      return `${shown}: ${unknownOptionProblem(shown, near ? `--${near}` : null, [])} (see --help)`;
     })
     .join('\n');
 }

@@ -7,7 +7,8 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isVoidscopeError } from '../errors.js';
+import { VoidscopeError, isVoidscopeError } from '../errors.js';
+import { ANALYSIS_FLAGS, unknownArgumentMessage } from './analysis-flags.js';
 import type { CommandModule } from 'yargs';
 import { VERSION } from '../version.js';
 
@@ -32,6 +33,13 @@ async function loadCommands(argv: string[]): Promise<CommandModule<any, any>[]> 
   return Promise.all(names.map(async (n) => (await COMMANDS[n]!()).default));
 }
 
+/** Every flag of every command (for "did you mean" on an unknown flag). */
+const KNOWN_FLAGS = [
+  ...Object.keys(ANALYSIS_FLAGS),
+  ...['json', 'jobs', 'overlay', 'void-mask', 'mask-out', 'out', 'pattern', 'resume', 'overlays', 'quiet', 'json-log', 'force', 'help', 'version'],
+  ...['list', 'channel', 'mz', 'tol', 'total', 'no-total', 'fov', 'bin', 'hotspot', 'hotspot-smooth', 'reference', 'heatmap', 'log', 'heatmap-max', 'level', 'panel', 'format'],
+];
+
 export async function main(argv: string[]): Promise<void> {
   const commands = await loadCommands(argv);
   let cli = yargs(argv)
@@ -47,8 +55,15 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err, y) => {
-      if (err) throw err;
       void y;
+      // yargs' own usage errors (YError) are the user's: they get voidscope's one-line message.
+      if (err && err.name !== 'YError') throw err;
+      const text = msg ?? err?.message ?? '';
+      // An unknown or misspelt flag: the same message as an unknown key in a study file or a library call.
+      const unknown = unknownArgumentMessage(text, KNOWN_FLAGS);
+      if (unknown) throw new VoidscopeError('EOPTION', unknown);
+      const noValue = /^Not enough arguments following: (.+)$/.exec(text);
+      if (noValue) throw new VoidscopeError('EOPTION', `--${noValue[1]}: needs a value`);
       process.stderr.write(`voidscope: ${msg}\nRun 'voidscope --help' for usage.\n`);
       process.exit(2);
     })

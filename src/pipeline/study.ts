@@ -10,10 +10,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { VoidscopeError } from '../errors.js';
 import { parseElectrode, type CellState, type DataKind, type Electrode } from './labels.js';
+import { parseRoi } from '../raster/roi.js';
+import { OptionError, parseAnalysisSpec, suggestName, unknownOptionProblem } from '../segmentation/spec.js';
+
+/** Largest maxPixels a study file may set: readImage's default limit (a study file can lower it, not raise it). */
+export const STUDY_MAX_PIXELS = 400_000_000;
 
 export const STUDY_FILE_NAMES = ['voidscope.yaml', 'voidscope.yml', 'voidscope.json'] as const;
 
@@ -131,7 +136,13 @@ export function parseStudy(text: string, file: string): StudyConfig {
       { file },
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (e) {
+    // e.g. an alias to an anchor that is not defined (`groups: *missing`).
+    throw new VoidscopeError('EPARSE', (e as Error).message.split('\n')[0]!, { file, cause: e });
+  }
 
   const where = (path: Path): string => {
     const shown = path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
@@ -169,6 +180,39 @@ export function parseStudy(text: string, file: string): StudyConfig {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/\s*(wt\s*)?%$/i, '')) : NaN;
     if (!Number.isFinite(n) || !check(n)) return fail(path, `expected ${what}, got ${show(v)}`);
     return n;
+  };
+
+  /** A relative path that stays inside its folder (study files never reach outside it). */
+  const insidePath = (v: unknown, path: Path, what: string): void => {
+    if (typeof v !== 'string' || v.trim() === '') return void fail(path, `expected ${what}, got ${show(v)}`);
+    const norm = posix.normalize(v.replace(/\\/g, '/'));
+    if (isAbsolute(v) || posix.isAbsolute(norm) || /^[A-Za-z]:/.test(v) || norm === '..' || norm.startsWith('../')) {
+      fail(path, `expected ${what} inside the ${what.includes('report') ? 'report' : 'study'} folder (a relative path without ".."), got ${show(v)}`);
+    }
+  };
+  // SEM options: the one validator of analysis options (same checks and messages as the CLI and the library).
+  const checkSemOptions = (o: Record<string, unknown>, path: Path): void => {
+    try {
+      parseAnalysisSpec(o, {
+        refuse: { overlay: 'not an option of a study file: the run writes an overlay of every image into the report folder (voidscope run --no-overlays to skip them)' },
+        maxPixelsLimit: STUDY_MAX_PIXELS,
+      });
+    } catch (e) {
+      if (e instanceof OptionError) fail([...path, ...e.path], e.problem);
+      throw e;
+    }
+    if (o.mask !== undefined) insidePath(o.mask, [...path, 'mask'], 'a mask image path relative to the study folder');
+    if (o.voidMask !== undefined) insidePath(o.voidMask, [...path, 'voidMask'], 'a void-mask PNG path relative to the report folder');
+  };
+  const SIMS_KEYS = ['channel', 'total', 'roi', 'fovUm', 'bin', 'hotspot', 'level', 'format', 'verifyChecksum'];
+  const checkSimsOptions = (o: Record<string, unknown>, path: Path): void => {
+    for (const k of Object.keys(o)) {
+      if (!SIMS_KEYS.includes(k)) fail([...path, k], unknownOptionProblem(k, suggestName(k, SIMS_KEYS), SIMS_KEYS));
+    }
+    if (o.total !== undefined && o.total !== false) insidePath(o.total, [...path, 'total'], 'a total-ion image path relative to the study folder (or false)');
+    if (o.fovUm !== undefined && !(typeof o.fovUm === 'number' && Number.isFinite(o.fovUm) && o.fovUm > 0)) {
+      fail([...path, 'fovUm'], `expected the field of view in µm (a number > 0), got ${show(o.fovUm)}`);
+    }
   };
 
   if (!isObj(raw)) return fail([], 'the study file must be a mapping with at least "groups"');
@@ -209,10 +253,12 @@ export function parseStudy(text: string, file: string): StudyConfig {
       options = { ...(g.options as Record<string, unknown>) };
       // A ROI may be written "x,y,w,h" as on the command line.
       if (typeof options.roi === 'string') {
-        const m = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(options.roi);
-        if (!m) fail([...p, 'options', 'roi'], `expected "x,y,width,height" in pixels, got ${show(options.roi)}`);
-        options.roi = { x: Number(m![1]), y: Number(m![2]), width: Number(m![3]), height: Number(m![4]) };
+        const roi = parseRoi(options.roi);
+        if (!roi) fail([...p, 'options', 'roi'], `expected "x,y,width,height" in pixels, got ${show(options.roi)}`);
+        options.roi = roi!;
       }
+      if (kind === 'sem') checkSemOptions(options, [...p, 'options']);
+      else checkSimsOptions(options, [...p, 'options']);
     }
     const reference = g.reference === undefined ? null : num(g.reference, [...p, 'reference'], 'the binder content (wt %) of the reference maps');
     if (reference !== null && kind !== 'sims') fail([...p, 'reference'], '"reference" applies to sims groups only');

@@ -163,12 +163,14 @@ export function suggestName(name: string, known: readonly string[]): string | nu
       best = k;
     }
   }
-  return best !== null && bestD <= Math.max(1, Math.floor(Math.max(name.length, 3) / 3)) ? best : null;
+  if (best !== null && bestD <= Math.max(1, Math.floor(Math.max(name.length, 3) / 3))) return best;
+  // A known name that begins with what was written ("fov" → "fovUm").
+  return lower.length >= 3 ? (known.find((k) => k.toLowerCase().startsWith(lower)) ?? null) : null;
 }
 
 /** The message for an unknown option, the same at every edge. */
 export function unknownOptionProblem(shown: string, suggestion: string | null, allowed: readonly string[]): string {
-  return `unknown option "${shown}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known options: ${allowed.join(', ')}`;
+  return `unknown option "${shown}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}${allowed.length ? `; known options: ${allowed.join(', ')}` : ''}`;
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v)));

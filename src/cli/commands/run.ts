@@ -69,9 +69,9 @@ const command: CommandModule<object, RunArgs> = {
   builder: (y) =>
     y
       .positional('folder', { type: 'string', demandOption: true, describe: 'Study folder (with voidscope.yaml, or labelled by path names)' })
-      .option('out', { type: 'string', describe: 'Report folder (default <folder>/voidscope-report; elsewhere it must lie outside the input folder)' })
-      .option('pattern', { type: 'string', describe: 'Label files by a path pattern when there is no study file, e.g. "{electrode}/{binder}wt/{state}/*" (default: recognise NBR1.5, 1.5wt%, cathode, pristine, cycled150 in any folder name)' })
-      .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for the image analysis (default: all cores); results do not depend on it' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'Report folder (default <folder>/voidscope-report; elsewhere it must lie outside the input folder)' })
+      .option('pattern', { type: 'string', requiresArg: true, describe: 'Label files by a path pattern when there is no study file, e.g. "{electrode}/{binder}wt/{state}/*" (default: recognise NBR1.5, 1.5wt%, cathode, pristine, cycled150 in any folder name)' })
+      .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'Worker threads for the image analysis (default: all cores); results do not depend on it' })
       .option('resume', { type: 'boolean', default: false, describe: 'Reuse results of images whose content and options are unchanged since the last run into --out' })
       .option('overlays', { type: 'boolean', default: true, describe: 'Write segmentation overlays and SIMS heat maps (--no-overlays to skip)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' })

@@ -5,22 +5,21 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { VoidscopeError } from '../../errors.js';
-import type { ThresholdsOptions, ThresholdsResult } from '../../segmentation/porosity.js';
-import { analyzeThresholds } from '../../segmentation/analyze.js';
-import { parseBinsArg, parseRoiArg } from './porosity.js';
+import { availableParallelism } from 'node:os';
+import { THRESHOLDS_REFUSED, type ThresholdsResult } from '../../segmentation/porosity.js';
+import { describeFilters } from '../../segmentation/prefilter.js';
+import { specFromFlags, withAnalysisFlags } from '../analysis-flags.js';
+import { analyseFiles, jobsOption } from '../parallel.js';
 
 interface Args {
-  image?: string;
-  roi?: string;
-  mask?: string;
-  voids?: string;
-  bins?: string;
-  gaussian?: number;
-  median?: number;
-  'keep-databar'?: boolean;
-  page?: number;
+  images?: string[];
   json?: boolean;
+  jobs?: number;
+  [flag: string]: unknown;
 }
+
+/** The analysis flags of this command: area, pre-filters and histogram (every method runs). */
+export const THRESHOLDS_FLAGS = ['roi', 'mask', 'voids', 'bins', 'background', 'median', 'gaussian', 'keep-databar', 'page', 'max-pixels'];
 
 function fmt(v: number): string {
   return String(Number(v.toPrecision(8)));
@@ -32,7 +31,7 @@ export function formatThresholdsText(r: ThresholdsResult): string {
   const db = r.databar && r.databar.rows > 0 ? `; data bar ${r.databar.rows} rows ${r.databar.excluded ? 'excluded' : 'kept'} (${r.databar.source})` : '';
   lines.push(`  region ROI ${r.roi.x},${r.roi.y},${r.roi.width},${r.roi.height}${r.mask ? ` ∩ mask ${r.mask.source}` : ''}${db}; ${r.analysedPixels} px`);
   lines.push(`  histogram ${r.histogram.bins} bins (${r.histogram.mode}); ${r.convention}`);
-  if (r.filters.length) lines.push(`  filters ${r.filters.map((f) => (f.name === 'gaussian' ? `Gaussian σ ${f.sigmaPx}` : `median r ${f.radiusPx}`)).join(' → ')}`);
+  if (r.filters.length) lines.push(`  filters ${describeFilters(r.filters)}`);
   lines.push(`  ${'method'.padEnd(14)}${'threshold'.padStart(12)}${'void %'.padStart(10)}`);
   for (const m of r.methods) {
     lines.push(`  ${m.method.padEnd(14)}${fmt(m.threshold).padStart(12)}${m.porosityPercent.toFixed(2).padStart(10)}${m.note ? `   (${m.note})` : ''}`);
@@ -42,34 +41,30 @@ export function formatThresholdsText(r: ThresholdsResult): string {
 }
 
 const command: CommandModule<object, Args> = {
-  command: 'thresholds <image>',
+  command: 'thresholds [images..]',
   describe: 'Every threshold method (ImageJ 1.53t\'s 17 + MultiOtsu) and the void fraction it gives ("Try all")',
   builder: (y: Argv<object>) =>
-    y
-      .positional('image', { type: 'string', describe: 'SEM image' })
-      .option('roi', { type: 'string', describe: 'analyse only the rectangle x,y,w,h (pixels)' })
-      .option('mask', { type: 'string', describe: 'analysis mask image (same size; non-zero = analysed)' })
-      .option('voids', { type: 'string', choices: ['dark', 'bright'], describe: 'void polarity (default dark: void = pixel <= t)' })
-      .option('bins', { type: 'string', describe: '16-bit/float histogram: "imagej" (default) or a bin count' })
-      .option('gaussian', { type: 'number', describe: 'Gaussian pre-filter σ in pixels' })
-      .option('median', { type: 'number', describe: 'median pre-filter radius in pixels' })
-      .option('keep-databar', { type: 'boolean', describe: 'include the data-bar rows (default: excluded)' })
-      .option('page', { type: 'number', describe: 'page of a multi-page TIFF (first = 0)' })
-      .option('json', { type: 'boolean', describe: 'print JSON' }) as unknown as Argv<Args>,
+    withAnalysisFlags(y, THRESHOLDS_FLAGS)
+      .positional('images', { type: 'string', array: true, describe: 'SEM images' })
+      .option('jobs', jobsOption)
+      .option('json', { type: 'boolean', describe: 'print JSON (one object; an array for several images)' }) as unknown as Argv<Args>,
   handler: async (a) => {
-    if (!a.image) throw new VoidscopeError('EOPTION', 'name an image');
-    const o: ThresholdsOptions = {};
-    if (a.roi !== undefined) o.roi = parseRoiArg(a.roi);
-    if (a.mask !== undefined) o.mask = a.mask;
-    if (a.voids !== undefined) o.voids = a.voids as 'dark' | 'bright';
-    const bins = parseBinsArg(a.bins);
-    if (bins !== undefined) o.bins = bins;
-    if (a.gaussian !== undefined) o.gaussian = a.gaussian;
-    if (a.median !== undefined) o.median = a.median;
-    if (a['keep-databar']) o.keepDatabar = true;
-    if (a.page !== undefined) o.page = a.page;
-    const r = await analyzeThresholds(a.image, o);
-    process.stdout.write(a.json ? JSON.stringify(r, null, 2) + '\n' : formatThresholdsText(r) + '\n');
+    const images = a.images ?? [];
+    if (images.length === 0) throw new VoidscopeError('EOPTION', 'name an image');
+    const spec = specFromFlags(a, THRESHOLDS_FLAGS, THRESHOLDS_REFUSED);
+    const several = images.length > 1;
+    const results: ThresholdsResult[] = [];
+    await analyseFiles('thresholds', images, images.map(() => spec), a.jobs ?? availableParallelism(), (r, i) => {
+      if (r.ok) {
+        results.push(r.result as ThresholdsResult);
+        if (!a.json) process.stdout.write(formatThresholdsText(r.result as ThresholdsResult) + '\n' + (several ? '\n' : ''));
+      } else {
+        if (!several) throw new VoidscopeError(r.error.code as VoidscopeError['code'], r.error.message);
+        process.stderr.write(`voidscope: ${r.error.message.includes(images[i]!) ? '' : `${images[i]}: `}${r.error.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+    if (a.json) process.stdout.write(JSON.stringify(several ? results : results[0], null, 2) + '\n');
   },
 };
 export default command;

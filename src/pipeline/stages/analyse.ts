@@ -157,7 +157,11 @@ export async function analyseFiles(args: {
     const ov = overlayRel && !args.noWrite ? join(tmp, overlayRel) : null;
     if (ov) overlayOut.set(i, ov);
     if (f.label.kind === 'sem') tasks.push({ index: i, kind: 'sem', file: f.abs, spec: semSpecOf(f.options, root, tmp, ov) });
-    else tasks.push({ index: i, kind: 'sims', file: f.abs, options: f.options, total: f.total ? join(root, f.total) : null });
+    else {
+      // A total-ion image named in the study file is relative to the study folder (checked to stay inside it).
+      const options = typeof f.options.total === 'string' ? { ...f.options, total: resolve(root, f.options.total) } : f.options;
+      tasks.push({ index: i, kind: 'sims', file: f.abs, options, total: f.total ? join(root, f.total) : null });
+    }
   }
 
   progress({ type: 'stage', stage: 'analyse', message: `analysing ${tasks.length} file(s) with ${Math.min(args.jobs, Math.max(tasks.length, 1))} job(s)` });

@@ -27,7 +27,7 @@ export async function scanStudy(root: string, out: string, patternText: string |
   if (scan.sem.length + scan.sims.length + scan.tables.length + scan.cycling.length === 0) {
     throw new VoidscopeError(
       'EEMPTY',
-      `no inputs found in ${root}: no SEM images, SIMS maps or electrochemistry files` +
+      `no inputs found: no SEM images, SIMS maps or electrochemistry files` +
         (study ? ' matched the study file' : ' (images need a binder content and state in their path, or a voidscope.yaml: run voidscope init)'),
       { file: root },
     );
