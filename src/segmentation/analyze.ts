@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../fsutil.js';
 import { readSemMetadata, resolvePixelSize } from './metadata/index.js';
 import { toMaskArray } from './area.js';
 import {
-  runPorosityStages,
+  runPorosityStagesAsync,
   runThresholdsStages,
   THRESHOLDS_REFUSED,
   type MeasureInputs,
@@ -57,6 +57,15 @@ function withFile<T>(file: string, f: () => T): T {
   }
 }
 
+async function withFileAsync<T>(file: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof VoidscopeError && e.file === undefined) throw new VoidscopeError(e.code, e.message, { file, cause: e });
+    throw e;
+  }
+}
+
 /**
  * Read an SEM image and measure its porosity. `options`: the flat analysis options (spec.ts) or an
  * already parsed AnalysisSpec. Writes the overlay / void-mask PNGs when asked.
@@ -89,8 +98,8 @@ export async function analyzePorosity(file: string, options: PorosityOptions | A
   try {
     // The user's pixel size is already in `pixelSize` (resolvePixelSize): the stages take it from there.
     const stageSpec: AnalysisSpec = spec.pixelSize !== null ? { ...spec, pixelSize: null } : spec;
-    const detail = withFile(file, () =>
-      runPorosityStages(image.raster, stageSpec, inputs, {
+    const detail = await withFileAsync(file, () =>
+      runPorosityStagesAsync(image.raster, stageSpec, inputs, {
         file,
         page: image.pages > 1 ? image.page : undefined,
         ...(maskSource ? { maskSource } : {}),

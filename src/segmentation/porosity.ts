@@ -25,7 +25,7 @@
  */
 import { basename } from 'node:path';
 
-import type { PixelSize, Raster } from '../raster/types.js';
+import type { PixelSize, Raster, Roi } from '../raster/types.js';
 import { VoidscopeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { tryAllThresholds, voidRule } from './threshold/index.js';
@@ -45,7 +45,7 @@ import {
   type MinPoreSize,
   type ParseSpecOptions,
 } from './spec.js';
-import type { PorosityDetail, PorosityResult, ThresholdsResult } from './types.js';
+import type { AppliedFilter, PorosityDetail, PorosityResult, ThresholdsResult } from './types.js';
 import type { Segmentation } from './segmentation-types.js';
 
 export { DEFAULT_POROSITY_METHOD, type MinPoreSize };
@@ -121,8 +121,37 @@ export function measurePorosityDetailed(raster: Raster, options: MeasureOptions 
   return runPorosityStages(raster, spec, inputs, context);
 }
 
-/** The stage chain: area → pre-filters → segment → measure → result. */
+/** The stage chain: area → pre-filters → segment → measure → result (synchronous segmenters). */
 export function runPorosityStages(raster: Raster, spec: AnalysisSpec, inputs: MeasureInputs, context: MeasureContext = {}): PorosityDetail {
+  const prep = prepareStages(raster, spec, inputs, context);
+  const seg = segment(prep.input, spec.segment);
+  if (seg instanceof Promise) {
+    seg.catch(() => undefined);
+    throw new VoidscopeError('EUNSUPPORTED', `segmenter ${spec.segment.method} is asynchronous: use analyzePorosity or runPorosityStagesAsync`, prep.where);
+  }
+  return finishStages(raster, spec, prep, seg, context);
+}
+
+/** runPorosityStages for any segmenter, asynchronous ones (learned models) included. */
+export async function runPorosityStagesAsync(raster: Raster, spec: AnalysisSpec, inputs: MeasureInputs, context: MeasureContext = {}): Promise<PorosityDetail> {
+  const prep = prepareStages(raster, spec, inputs, context);
+  return finishStages(raster, spec, prep, await segment(prep.input, spec.segment), context);
+}
+
+interface Prepared {
+  warnings: string[];
+  where: { file?: string };
+  area: ReturnType<typeof resolveAnalysisArea>;
+  region: { roi: Roi; mask: Uint8Array | null };
+  work: Raster;
+  filters: AppliedFilter[];
+  pixelSize: PixelSize | null;
+  pxArea: number;
+  input: RegionInput;
+}
+
+/** Stages 1–2 and the calibration: area, pre-filters, and the segmenter's input. */
+function prepareStages(raster: Raster, spec: AnalysisSpec, inputs: MeasureInputs, context: MeasureContext): Prepared {
   const warnings = [...(context.warnings ?? [])];
   const where = context.file ? { file: context.file } : {};
   const { width, height } = raster;
@@ -139,12 +168,10 @@ export function runPorosityStages(raster: Raster, spec: AnalysisSpec, inputs: Me
     { ...(spec.area.roi ? { roi: spec.area.roi } : {}), ...(inputs.mask !== undefined ? { mask: inputs.mask } : {}), databar: inputs.databar ?? null, keepDatabar: spec.area.keepDatabar },
     warnings,
   );
-  const { micrographRows, roi, databar } = area;
-  const mask = area.mask;
-  const region = { roi, mask };
+  const region = { roi: area.roi, mask: area.mask };
 
   // 2. Pre-filters (on the micrograph rows).
-  const { raster: work, filters } = applyPrefilters(raster, micrographRows, spec.prefilters, context.filterInto);
+  const { raster: work, filters } = applyPrefilters(raster, area.micrographRows, spec.prefilters, context.filterInto);
 
   // Calibration.
   let pixelSize: PixelSize | null;
@@ -164,11 +191,15 @@ export function runPorosityStages(raster: Raster, spec: AnalysisSpec, inputs: Me
     region,
     spacing: pixelSize ? { x: pixelSize.value, y: pixelSize.valueY ?? pixelSize.value, unit: 'µm', source: pixelSize.source } : null,
   };
-  const seg = segment(input, spec.segment);
-  if (seg instanceof Promise) {
-    throw new VoidscopeError('EUNSUPPORTED', `segmenter ${spec.segment.method} is asynchronous: use analyzePorosity`, where);
-  }
-  const segmentation: Segmentation = seg;
+  return { warnings, where, area, region, work, filters, pixelSize, pxArea, input };
+}
+
+/** Stages 4–5: measurements on the label map, and the result. */
+function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmentation: Segmentation, context: MeasureContext): PorosityDetail {
+  const { warnings, where, area, region, work, filters, pixelSize, pxArea } = prep;
+  const { width, height } = raster;
+  const { roi, databar } = area;
+  const mask = area.mask;
   if (!isThresholdSegmentation(segmentation)) {
     // Non-threshold segmenters (auto, local, model) will report their record instead of a threshold.
     throw new VoidscopeError('EUNSUPPORTED', `segmenter ${spec.segment.method} does not give a threshold: not supported by this porosity result yet`, where);

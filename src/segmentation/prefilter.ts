@@ -28,7 +28,7 @@ export const PREFILTERS = {
       },
     };
   },
-  gaussian(raster, p, into) {
+  gaussian(raster: Raster, p: Extract<Prefilter, { kind: 'gaussian' }>, into?: Uint8Array) {
     const accuracy = imagejGaussianAccuracy(raster.bitDepth, raster.sampleFormat);
     const out = imagejGaussianBlur(raster, p.sigma, { accuracy, ...(into ? { into: into.subarray(0, raster.width * raster.height) } : {}) });
     return {
@@ -43,7 +43,7 @@ export const PREFILTERS = {
       },
     };
   },
-  background() {
+  background(_raster: Raster, _p: Extract<Prefilter, { kind: 'background' }>): never {
     // Slot for ImageJ Subtract Background (filters/subtract-background.ts, another work item).
     throw new VoidscopeError('EUNSUPPORTED', 'background subtraction (ImageJ Subtract Background) is not available yet');
   },

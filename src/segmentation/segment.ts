@@ -84,8 +84,9 @@ function thresholdSegmentation(input: RegionInput, thr: ThresholdResult, segment
   };
 }
 
+const unsupported = (what: string): VoidscopeError => new VoidscopeError('EUNSUPPORTED', `${what} is not available yet`);
 const notYet = (what: string): never => {
-  throw new VoidscopeError('EUNSUPPORTED', `${what} is not available yet`);
+  throw unsupported(what);
 };
 
 export const SEGMENTERS = {
@@ -104,11 +105,11 @@ export const SEGMENTERS = {
     return thresholdSegmentation(input, manualThreshold(input.raster, spec.value, spec.voids), 'manual', { value: spec.value, voids: spec.voids });
   },
   // Slot: segmentAuto(input, spec) from ./auto/ (noise-aware automatic segmentation).
-  auto: () => notYet('automatic segmentation (method auto)'),
+  auto: (_input: RegionInput, _spec: Extract<SegmentSpec, { method: 'auto' }>): Segmentation => notYet('automatic segmentation (method auto)'),
   // Slot: Fiji Auto Local Threshold from ./local/.
-  local: (_input, spec) => notYet(`local threshold ${spec.name}`),
+  local: (_input: RegionInput, spec: Extract<SegmentSpec, { method: 'local' }>): Segmentation => notYet(`local threshold ${spec.name}`),
   // Slot: learned segmentation from ./learned/ (imported lazily, async).
-  model: () => notYet('segmentation with a trained model'),
+  model: (_input: RegionInput, _spec: Extract<SegmentSpec, { method: 'model' }>): Promise<Segmentation> => Promise.reject(unsupported('segmentation with a trained model')),
 } as const satisfies { [K in SegmentSpec['method']]: AnySegmenter<Extract<SegmentSpec, { method: K }>> };
 
 /** Run the segmenter the spec names. */
