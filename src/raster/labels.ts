@@ -76,6 +76,9 @@ export function labelMapFromVoids(
 export function phaseCounts(map: LabelMap): Float64Array {
   const counts = new Float64Array(256);
   const d = map.data;
-  for (let i = 0; i < d.length; i++) counts[d[i]!]++;
+  for (let i = 0; i < d.length; i++) {
+    const id = d[i]!;
+    counts[id] = counts[id]! + 1;
+  }
   return counts;
 }

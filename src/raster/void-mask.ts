@@ -9,7 +9,8 @@ const VOID_MASKS = new WeakMap<LabelMap, Uint8Array>();
 
 /** Remember `voids` (0/1, label-map sized, 1 exactly where map.data === map.voidPhase) as the map's void mask. */
 export function rememberVoidMask(map: LabelMap, voids: Uint8Array): void {
-  if (voids.length !== map.data.length) throw new RangeError(`void mask has ${voids.length} pixels, the label map ${map.data.length}`);
+  const n = map.width * map.height * map.depth;
+  if (voids.length !== n) throw new RangeError(`void mask has ${voids.length} pixels, the label map ${n}`);
   VOID_MASKS.set(map, voids);
 }
 

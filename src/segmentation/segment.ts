@@ -40,20 +40,39 @@ export interface ThresholdSegmentation extends Segmentation {
 
 export type AnySegmenter<S> = (input: RegionInput, spec: S) => Segmentation | Promise<Segmentation>;
 
-/** Two-phase label map from a 0/1 void mask (0 outside the region). */
+/**
+ * Two-phase label map from a 0/1 void mask (0 outside the region). The phase array is built on
+ * first use: the porosity and pore measurements read the void mask the segmenter kept
+ * (voidMaskOf), so a run that only measures them never pays for it (3 MB and a pass per 3-Mpx image).
+ */
 export function labelsFromVoids(voids: Uint8Array, width: number, height: number, region: { roi: Roi; mask: Uint8Array | null }, spacing: LabelSpacing | null): LabelMap {
-  const data = new Uint8Array(width * height);
-  const { roi, mask } = region;
-  for (let y = roi.y; y < roi.y + roi.height; y++) {
-    const o = y * width;
-    if (mask) {
-      for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) if (mask[i] !== 0) data[i] = voids[i] !== 0 ? VOID : SOLID;
-    } else {
-      // voids is 0/1 inside the region: void 1 → VOID (1), 0 → SOLID (2).
-      for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) data[i] = SOLID - voids[i]!;
+  const build = (): Uint8Array => {
+    const data = new Uint8Array(width * height);
+    const { roi, mask } = region;
+    for (let y = roi.y; y < roi.y + roi.height; y++) {
+      const o = y * width;
+      if (mask) {
+        for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) if (mask[i] !== 0) data[i] = voids[i] !== 0 ? VOID : SOLID;
+      } else {
+        // voids is 0/1 inside the region: void 1 → VOID (1), 0 → SOLID (2).
+        for (let i = o + roi.x, e = o + roi.x + roi.width; i < e; i++) data[i] = SOLID - voids[i]!;
+      }
     }
-  }
-  const map: LabelMap = { width, height, depth: 1, data, phases: TWO_PHASES, voidPhase: VOID, spacing };
+    return data;
+  };
+  const map = {
+    width,
+    height,
+    depth: 1,
+    phases: TWO_PHASES,
+    voidPhase: VOID,
+    spacing,
+    get data(): Uint8Array {
+      const data = build();
+      Object.defineProperty(this, 'data', { value: data, enumerable: true, writable: true });
+      return data;
+    },
+  } as LabelMap;
   rememberVoidMask(map, voids);
   return map;
 }
