@@ -57,10 +57,10 @@ export function renderMarkdown(r: StudyResult, plots: Plot[]): string {
     L.push('## Plots', '');
     for (const p of plots) L.push(`![${p.title}](plots/${p.name})`, '', `*${p.title}.* ${p.caption}`, '');
   }
-  L.push('## SEM images', '', '| file | electrode | NBR (wt %) | state | porosity (%) | method | threshold | pixel size (µm) | calibration | pores | D50 |', '|---|---|---|---|---|---|---|---|---|---|---|');
+  L.push('## SEM images', '', '| file | electrode | NBR (wt %) | state | porosity (%) | method | pre-filters | threshold | pixel size (µm) | calibration | pores | D50 |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of r.sem) {
     L.push(
-      `| ${esc(s.file)} | ${s.label.electrode} | ${formatBinder(s.label.binderWtPct)} | ${s.label.state}${s.label.cycles ? ` (${s.label.cycles})` : ''} | ${s.status === 'ok' ? fmt(s.porosityPercent) : `failed: ${esc(s.error?.code ?? '')}`} | ${s.method ?? ''} | ${s.threshold ?? ''} | ${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'} | ${esc(s.pixelSize?.source ?? '')} | ${s.pores?.count ?? ''} | ${s.pores ? `${fmt(s.pores.d50)} ${s.pores.unit}` : ''} |`,
+      `| ${esc(s.file)} | ${s.label.electrode} | ${formatBinder(s.label.binderWtPct)} | ${s.label.state}${s.label.cycles ? ` (${s.label.cycles})` : ''} | ${s.status === 'ok' ? fmt(s.porosityPercent) : `failed: ${esc(s.error?.code ?? '')}`} | ${s.method ?? ''} | ${s.prefilters ?? ''} | ${s.threshold ?? ''} | ${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'} | ${esc(s.pixelSize?.source ?? '')} | ${s.pores?.count ?? ''} | ${s.pores ? `${fmt(s.pores.d50)} ${s.pores.unit}` : ''} |`,
     );
   }
   L.push('');
