@@ -6,14 +6,18 @@
 import type { Raster, Roi } from '../raster/types.js';
 import { VoidscopeError } from '../errors.js';
 import type { DatabarInfo } from './metadata/index.js';
-import { validateRoi } from './metrics/region.js';
+import { validateRoi, type AnalysisRegion } from './metrics/region.js';
 import type { PorosityResult } from './types.js';
 
 export function isRaster(x: unknown): x is Raster {
   return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x && !(x instanceof Uint8Array);
 }
 
-export interface AnalysisArea {
+/**
+ * The analysed area: the one region type (metrics/region.ts AnalysisRegion: a rectangle and an
+ * optional mask) plus where the micrograph ends and what the data bar was.
+ */
+export interface AnalysisArea extends AnalysisRegion {
   /** Rows above the excluded data bar (= height when nothing is excluded). */
   micrographRows: number;
   /** Analysed rectangle (inside the micrograph rows). */

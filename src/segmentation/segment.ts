@@ -21,6 +21,7 @@ import type { Roi } from '../raster/types.js';
 import { applyThreshold, computeThreshold, manualThreshold, type ThresholdResult } from './threshold/index.js';
 import type { Segmentation, SegmentInput } from './segmentation-types.js';
 import type { SegmentSpec } from './spec.js';
+import type { AnalysisRegion } from './metrics/region.js';
 
 /**
  * SegmentInput plus, optionally, the same area as a rectangle and a mask over it (the shape the
@@ -28,7 +29,7 @@ import type { SegmentSpec } from './spec.js';
  * `area` must agree with it; the segment stage makes `area` a lazy getter in that case.
  */
 export interface RegionInput extends SegmentInput {
-  region?: { roi: Roi; mask: Uint8Array | null };
+  region?: AnalysisRegion;
   /** Calibration of the label map, or null. */
   spacing?: LabelSpacing | null;
 }
@@ -45,7 +46,7 @@ export type AnySegmenter<S> = (input: RegionInput, spec: S) => Segmentation | Pr
  * first use: the porosity and pore measurements read the void mask the segmenter kept
  * (voidMaskOf), so a run that only measures them never pays for it (3 MB and a pass per 3-Mpx image).
  */
-export function labelsFromVoids(voids: Uint8Array, width: number, height: number, region: { roi: Roi; mask: Uint8Array | null }, spacing: LabelSpacing | null): LabelMap {
+export function labelsFromVoids(voids: Uint8Array, width: number, height: number, region: AnalysisRegion, spacing: LabelSpacing | null): LabelMap {
   const build = (): Uint8Array => {
     const data = new Uint8Array(width * height);
     const { roi, mask } = region;
@@ -77,7 +78,7 @@ export function labelsFromVoids(voids: Uint8Array, width: number, height: number
   return map;
 }
 
-function regionOf(input: RegionInput): { roi: Roi; mask: Uint8Array | null } {
+function regionOf(input: RegionInput): AnalysisRegion {
   if (input.region) return input.region;
   const { width, height } = input.raster;
   return { roi: { x: 0, y: 0, width, height }, mask: input.area };

@@ -16,11 +16,11 @@ import {
   listSimsChannels,
   parseChannelSelector,
   parseHotspotRule,
-  parseRoi,
   renderSimsHeatmaps,
 } from '../../sims/index.js';
 import type { ChannelSelector, SimsAnalysisOptions, SimsComparison, SimsFormat, SimsMapResultWithRaster } from '../../sims/index.js';
 import { VERSION } from '../../version.js';
+import { parseRoiOption } from '../../raster/roi.js';
 
 interface Args {
   files?: string[];
@@ -67,7 +67,7 @@ function buildOptions(a: Args): SimsAnalysisOptions {
   if (channel) o.channel = channel;
   if (a['no-total']) o.total = false;
   else if (a.total !== undefined) o.total = a.total;
-  if (a.roi !== undefined) o.roi = parseRoi(a.roi);
+  if (a.roi !== undefined) o.roi = parseRoiOption(a.roi, '--roi');
   if (a.fov !== undefined) o.fovUm = a.fov;
   if (a.bin !== undefined) o.bin = a.bin;
   if (a.format !== undefined) o.format = a.format as SimsFormat;
