@@ -40,8 +40,13 @@ interface Found {
 
 const RESOLUTION_UNIT: Record<number, string> = { 1: 'none', 2: 'inch', 3: 'cm' };
 
-/** Read vendor calibration and data-bar metadata for `file`, already decoded as `image` (from readImage). */
-export async function readSemMetadata(file: string, image: DecodedImage): Promise<SemMetadata> {
+/**
+ * Read vendor calibration and data-bar metadata for `file`, already decoded as `image` (from
+ * readImage). When the file's bytes are at hand (`image.bytes`, or `options.bytes`), the TIFF tags
+ * are read from them instead of from the file again.
+ */
+export async function readSemMetadata(file: string, image: DecodedImage & { bytes?: Uint8Array }, options: { bytes?: Uint8Array } = {}): Promise<SemMetadata> {
+  const bytes = options.bytes ?? image.bytes;
   const dims: ImageDims = { width: image.raster.width, height: image.raster.height };
   const warnings: string[] = [];
   const fields: Record<string, string> = {};
@@ -50,7 +55,7 @@ export async function readSemMetadata(file: string, image: DecodedImage): Promis
   if (image.format === 'tiff') {
     let reader: TiffTagReader | null = null;
     try {
-      reader = await openTiffTags(file);
+      reader = await openTiffTags(file, bytes);
       await readTiffMetadata(reader, image.page, dims, found, fields, warnings);
     } catch (e) {
       warnings.push(`TIFF tags could not be read (${(e as Error).message}); metadata skipped`);

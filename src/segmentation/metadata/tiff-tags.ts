@@ -2,7 +2,7 @@
  * Read the metadata tags of one TIFF page with geotiff (the only place this module touches a
  * TIFF). Values come back as text (ASCII tags, byte tags decoded by `decodeText`) or numbers.
  */
-import { fromFile } from 'geotiff';
+import { fromArrayBuffer, fromFile } from 'geotiff';
 import type { GeoTIFF } from 'geotiff';
 import { open } from 'node:fs/promises';
 import { decodeText } from './text.js';
@@ -48,9 +48,43 @@ export interface TiffTagReader {
   close(): Promise<void>;
 }
 
-export async function openTiffTags(file: string): Promise<TiffTagReader> {
-  const tiff: GeoTIFF = await fromFile(file);
-  const fh = await open(file, 'r');
+/** Random access to the file's bytes: the open file, or the bytes already read by readImage. */
+interface ByteSource {
+  read(buf: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+function bytesSource(bytes: Uint8Array): ByteSource {
+  return {
+    async read(buf, offset, length, position) {
+      const end = Math.min(bytes.length, Math.max(0, position) + length);
+      const n = Math.max(0, end - Math.max(0, position));
+      if (n > 0) buf.set(bytes.subarray(position, end), offset);
+      return { bytesRead: n };
+    },
+    async close() {},
+  };
+}
+
+/**
+ * Open a TIFF's tags: from `bytes` when the file is already in memory (readImage read it: no
+ * second read of the file), else from the file.
+ */
+export async function openTiffTags(file: string, bytes?: Uint8Array): Promise<TiffTagReader> {
+  let tiff: GeoTIFF;
+  let fh: ByteSource;
+  if (bytes) {
+    // geotiff takes an ArrayBuffer: the file's own when the bytes span it (a readFile buffer), else a copy.
+    const ab =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+        ? bytes.buffer
+        : bytes.slice().buffer;
+    tiff = await fromArrayBuffer(ab);
+    fh = bytesSource(bytes);
+  } else {
+    tiff = await fromFile(file);
+    fh = await open(file, 'r');
+  }
   const pageCount = await tiff.getImageCount();
   return {
     pageCount,
@@ -111,7 +145,7 @@ export function rational(v: number[] | undefined): number | null {
  * Raw bytes of one tag of page `page`, walking the classic-TIFF IFD chain directly (BigTIFF → null).
  * Hand-written because geotiff exposes only the UTF-8-decoded string of ASCII tags.
  */
-async function rawTagBytes(fh: import('node:fs/promises').FileHandle, page: number, tag: number): Promise<Uint8Array | null> {
+async function rawTagBytes(fh: ByteSource, page: number, tag: number): Promise<Uint8Array | null> {
   const read = async (off: number, n: number): Promise<Buffer> => {
     const b = Buffer.alloc(n);
     const { bytesRead } = await fh.read(b, 0, n, off);
