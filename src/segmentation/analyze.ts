@@ -3,6 +3,7 @@
  * run the pure stage chain (porosity.ts), write the overlay / void-mask PNGs. Results are the
  * library's typed results (plain data: they cross worker threads by structured clone).
  */
+import { stat } from 'node:fs/promises';
 import type { Raster } from '../raster/types.js';
 import { readImage, type DecodedImage } from '../raster/read.js';
 import { VoidscopeError } from '../errors.js';
@@ -41,6 +42,22 @@ async function readMaskFile(path: string, width: number, height: number): Promis
   return toMaskArray(m.raster, width, height);
 }
 
+/**
+ * The file's bytes when readImage already holds them, so metadata is read from the same buffer
+ * (read each file once): `image.bytes` where readImage provides it; else readImage's plain-TIFF fast
+ * path, whose pixels are a view into the whole file it read (a buffer of exactly the file's size,
+ * a TIFF from its first byte, the pixels after the 8-byte header). Anything else: undefined (metadata reads the file).
+ */
+export function fileBytesOf(image: DecodedImage & { bytes?: Uint8Array }, fileSize: number): Uint8Array | undefined {
+  if (image.bytes) return image.bytes;
+  const d = image.raster.data;
+  if (image.format !== 'tiff' || !(d instanceof Uint8Array) || d.byteOffset < 8) return undefined;
+  if (d.buffer.byteLength !== fileSize) return undefined;
+  const all = new Uint8Array(d.buffer);
+  const tiff = (all[0] === 0x49 && all[1] === 0x49 && all[2] === 42 && all[3] === 0) || (all[0] === 0x4d && all[1] === 0x4d && all[2] === 0 && all[3] === 42);
+  return tiff ? all : undefined;
+}
+
 async function readInput(file: string, spec: AnalysisSpec): Promise<DecodedImage> {
   return readImage(file, {
     ...(spec.read.page !== null ? { page: spec.read.page } : {}),
@@ -73,7 +90,8 @@ async function withFileAsync<T>(file: string, f: () => Promise<T>): Promise<T> {
 export async function analyzePorosity(file: string, options: PorosityOptions | AnalysisSpec = {}): Promise<PorosityResult> {
   const { spec, memMask } = specOf(options);
   const image = await readInput(file, spec);
-  const meta = await readSemMetadata(file, image);
+  const bytes = fileBytesOf(image, (await stat(file)).size);
+  const meta = await readSemMetadata(file, image, bytes ? { bytes } : {});
   const pixelSize = resolvePixelSize(meta, spec.pixelSize ?? undefined);
   const warnings = [...meta.warnings];
   if (image.greyConversion) warnings.push(`colour image converted to grey: ${image.greyConversion}`);
@@ -120,7 +138,8 @@ export async function analyzePorosity(file: string, options: PorosityOptions | A
 export async function analyzeThresholds(file: string, options: ThresholdsOptions | AnalysisSpec = {}): Promise<ThresholdsResult> {
   const { spec, memMask } = specOf(options as PorosityOptions, isAnalysisSpec(options) ? undefined : { refuse: THRESHOLDS_REFUSED });
   const image = await readInput(file, spec);
-  const meta = await readSemMetadata(file, image);
+  const bytes = fileBytesOf(image, (await stat(file)).size);
+  const meta = await readSemMetadata(file, image, bytes ? { bytes } : {});
   const inputs: MeasureInputs = { databar: meta.databar };
   let maskSource: string | undefined;
   if (spec.area.mask !== null) {

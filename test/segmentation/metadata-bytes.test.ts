@@ -32,3 +32,25 @@ test('readSemMetadata from in-memory bytes equals readSemMetadata from the file,
   }
   assert.ok(compared >= 10, `${compared} fixtures compared`);
 });
+
+test('the file edge finds the bytes readImage read (plain TIFF fast path) and nothing else', async () => {
+  const { fileBytesOf } = await import('../../src/segmentation/analyze.js');
+  const { createRaster } = await import('../../src/raster/types.js');
+  const { writeFileSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const sharp = (await import('sharp')).default;
+  const dir = mkdtempSync(join(tmpdir(), 'vs-bytes-'));
+  try {
+    const file = join(dir, 'plain.tif');
+    const px = new Uint8Array(64 * 48).map((_, i) => i % 251);
+    writeFileSync(file, await sharp(px, { raw: { width: 64, height: 48, channels: 1 } }).toColourspace('b-w').tiff({ compression: 'none' }).toBuffer());
+    const image = await readImage(file);
+    const b = fileBytesOf(image, statSync(file).size);
+    assert.ok(b, 'plain 8-bit TIFF: the bytes are found');
+    assert.deepEqual(Buffer.from(b!), readFileSync(file));
+    // A raster decoded elsewhere (its own pixel buffer) gives nothing.
+    assert.equal(fileBytesOf({ ...image, raster: createRaster(64, 48, new Uint8Array(64 * 48)) }, statSync(file).size), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
