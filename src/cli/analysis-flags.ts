@@ -100,6 +100,7 @@ export function unknownArgumentMessage(msg: string, known: readonly string[]): s
   return names
     .map((n) => {
       const shown = n.length > 1 ? `--${n}` : `-${n}`;
+      if (known.includes(n)) return `${shown}: does not apply to this command (see --help)`;
       const near = suggestName(n, known.filter((k) => k.length > 1 && !/[A-Z]/.test(k)));
       return `${shown}: ${unknownOptionProblem(shown, near ? `--${near}` : null, [])} (see --help)`;
     })

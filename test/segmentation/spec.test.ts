@@ -156,6 +156,17 @@ test('run: a folder with no inputs is an error; porosity over several files give
     assert.deepEqual(res.map((x) => x.file), imgs);
     assert.deepEqual(res[0]!.filters.map((f) => f.name), ['gaussian']);
     assert.deepEqual([res[0]!.segmentation.segmenter, res[0]!.segmentation.method], ['global', 'MultiOtsu']);
+    // thresholds over several files: an array, in input order, independent of --jobs; the area flags
+    // are the same, segmentation flags do not apply.
+    const t1 = await run(['thresholds', ...imgs.slice(0, 2), '--json', '--jobs', '1']);
+    const t2 = await run(['thresholds', ...imgs.slice(0, 2), '--json', '--jobs', '2']);
+    assert.equal(t1.code, 0, t1.stderr);
+    assert.equal(t2.stdout, t1.stdout);
+    const tr = JSON.parse(t1.stdout) as { file: string; methods: unknown[] }[];
+    assert.deepEqual(tr.map((x) => [x.file, x.methods.length]), [[imgs[0], 18], [imgs[1], 18]]);
+    const bad = await run(['thresholds', imgs[0]!, '--method', 'Otsu']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^voidscope: --method: does not apply to this command/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
