@@ -94,7 +94,7 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
     '# groups: files (picomatch globs relative to this folder), kind (sem | sims), electrode (cathode | anode | full-cell),',
     '#   binder (wt %), state (pristine | cycled) and cycles; when binder/state are absent they are read from each path',
     '#   (NBR1.5 or 1.5wt%; pristine or cycled150). options go to the analysis (SEM: method, voids, roi, pixelSize, minPore…;',
-    '#   SIMS: channel, fov, bin…). reference: the binder content SIMS Li+ is compared with.',
+    '#   SIMS: channel, fovUm, bin…). reference: the binder content SIMS Li+ is compared with.',
     '# electrochemistry: tables (CSV/TSV/JSON, units in the headers, e.g. "retention_150 (%)") and per-cell cycling files.',
     '# recommendation: highest retention after retentionCycle among binder contents whose rate capability',
     '#   (highRate C / lowRate C) is within margin percentage points of the best; tie = pp below which retentions are a tie.',
