@@ -28,7 +28,7 @@ import { basename } from 'node:path';
 import type { PixelSize, Raster, Roi } from '../raster/types.js';
 import { VoidscopeError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { tryAllThresholds, voidRule } from './threshold/index.js';
+import { tryAllThresholds, voidRule, type ThresholdResult } from './threshold/index.js';
 import type { DatabarInfo } from './metadata/index.js';
 import { areaMask, resolveAnalysisArea } from './area.js';
 import { applyPrefilters } from './prefilter.js';
@@ -200,11 +200,21 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
   const { width, height } = raster;
   const { roi, databar } = area;
   const mask = area.mask;
-  if (!isThresholdSegmentation(segmentation)) {
-    // Non-threshold segmenters (auto, local, model) will report their record instead of a threshold.
-    throw new VoidscopeError('EUNSUPPORTED', `segmenter ${spec.segment.method} does not give a threshold: not supported by this porosity result yet`, where);
-  }
-  const thr = segmentation.threshold;
+  // Threshold segmenters report their ThresholdResult; the others (local, model, an auto segmenter
+  // without one global threshold) report their record: its first threshold, or none (NaN → null in JSON).
+  const rec = segmentation.record;
+  const isThr = isThresholdSegmentation(segmentation);
+  const thr: Pick<ThresholdResult, 'bin' | 'histogram' | 'value' | 'thresholds' | 'note'> & { method: string; source: string } = isThr
+    ? segmentation.threshold
+    : {
+        method: rec.method,
+        source: rec.source,
+        value: rec.thresholds[0] ?? Number.NaN,
+        bin: null,
+        histogram: null,
+        ...(rec.thresholds.length > 1 ? { thresholds: { bins: [], values: [...rec.thresholds] } } : {}),
+        ...(rec.notes.length ? { note: rec.notes.join('; ') } : {}),
+      };
   const voids = specVoids(spec.segment);
 
   // Minimum pore size in pixels.
@@ -233,13 +243,17 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
   const pores = poresM.summary;
   const keptVoid = count.voidPixels - labelled.speckPixels;
 
-  if (count.voidPixels === 0) warnings.push(`no void pixels at threshold ${thr.value}`);
+  if (count.voidPixels === 0) warnings.push(isThr ? `no void pixels at threshold ${thr.value}` : `no void pixels in the ${rec.method} segmentation`);
   if (count.voidFraction > 0.5) {
     warnings.push(
       `void fraction ${(count.voidFraction * 100).toFixed(1)} % > 50 %: check the threshold (a two-class method on a 3-phase image selects matrix as void)`,
     );
   }
   if (thr.note) warnings.push(thr.note);
+  // A segmenter that estimates its confidence (auto, learned) states it, and what it warns of.
+  const conf = segmentation.confidence;
+  const reportConfidence = conf.band !== null || conf.level === 'low' || conf.warnings.length > 0;
+  if (reportConfidence) warnings.push(...conf.warnings);
 
   const result: PorosityResult = {
     file: context.file ?? null,
@@ -260,8 +274,10 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
       ...(thr.note ? { note: thr.note } : {}),
     },
     polarity: voids,
-    convention: `${voidRule(thr.value, voids)} (${voids} voids)` +
-      (voids === 'dark' ? "; = ImageJ setAutoThreshold(method) without 'dark', which selects 0..t" : "; = ImageJ's 'dark' selection for 8-bit"),
+    convention: isThr
+      ? `${voidRule(thr.value, voids)} (${voids} voids)` +
+        (voids === 'dark' ? "; = ImageJ setAutoThreshold(method) without 'dark', which selects 0..t" : "; = ImageJ's 'dark' selection for 8-bit")
+      : `void = the "${segmentation.labels.phases.find((p) => p.id === segmentation.labels.voidPhase)?.name ?? 'void'}" phase of the ${rec.method} segmentation (${rec.segmenter})`,
     voidFraction: count.voidFraction,
     porosityPercent: count.voidFraction * 100,
     voidPixels: count.voidPixels,
@@ -277,6 +293,7 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
     warnings,
     voidscopeVersion: VERSION,
     segmentation: segmentation.record,
+    ...(reportConfidence ? { confidence: conf } : {}),
   };
   return { result, analysed: work, voids: voidMaskOfSeg(segmentation), labels: labelled.labels ?? null, regionMask: mask ?? null, segmentation };
 }

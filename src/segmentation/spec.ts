@@ -47,6 +47,13 @@ export type SegmentSpec =
   | { method: 'local'; name: LocalMethod; radius: number; p1: number | null; p2: number | null; voids: Polarity }
   | { method: 'model'; path: string };
 
+/** The spec of each segmenter family (what its registry entry receives). */
+export type GlobalSpec = Extract<SegmentSpec, { method: 'global' }>;
+export type ManualSpec = Extract<SegmentSpec, { method: 'manual' }>;
+export type AutoSpec = Extract<SegmentSpec, { method: 'auto' }>;
+export type LocalSpec = Extract<SegmentSpec, { method: 'local' }>;
+export type ModelSpec = Extract<SegmentSpec, { method: 'model' }>;
+
 export const METRIC_NAMES = ['porosity', 'pores'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

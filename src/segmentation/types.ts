@@ -33,14 +33,16 @@ export interface PorosityResult {
   mask: { source: string } | null;
   /** Data-bar rows at the bottom and whether they were excluded. */
   databar: { rows: number; source: string; excluded: boolean } | null;
-  method: AnyThresholdMethod | 'Manual';
+  /** The threshold method ('Manual' for a user value), or the method of another segmenter (its record is in `segmentation`). */
+  method: AnyThresholdMethod | 'Manual' | (string & {});
   threshold: {
     /** Threshold in the image's own grey values. */
     value: number;
     /** Histogram bin the method returned (null for manual thresholds). */
     bin: number | null;
     histogram: HistogramInfo | null;
-    source: ThresholdResult['source'];
+    /** Who defines the threshold (ImageJ, scikit-image, manual) or the segmenter's source. */
+    source: ThresholdResult['source'] | (string & {});
     /** MultiOtsu: both thresholds (values ascending). */
     allValues?: number[];
     note?: string;

@@ -177,3 +177,44 @@ test('a lazily materialised area agrees with the ROI region', () => {
   assert.ok(!(a instanceof Promise) && !(b instanceof Promise));
   assert.deepEqual(a.labels.data, b.labels.data);
 });
+
+test('a segmenter plugged into a slot reaches the porosity result: its label map, record and confidence band', async () => {
+  const { measurePorosity } = await import('../../src/segmentation/porosity.js');
+  const { analyzePorosity } = await import('../../src/segmentation/analyze.js');
+  const slots = SEGMENTERS as unknown as Record<string, unknown>;
+  const saved = { local: slots.local, model: slots.model };
+  // A stand-in local segmenter: rows 0..5 are void (the three-phase image's void band), by label map only.
+  const fake = (input: RegionInput) => {
+    const { width, height } = input.raster;
+    const data = new Uint8Array(width * height);
+    const area = input.area;
+    for (let i = 0; i < data.length; i++) if (!area || area[i]) data[i] = ((i / width) | 0) < 6 ? VOID : SOLID;
+    return {
+      labels: { width, height, depth: 1, data, phases: TWO_PHASES, voidPhase: VOID, spacing: null },
+      record: { segmenter: 'local', method: 'Sauvola', params: { radius: 15 }, thresholds: [], source: 'test stand-in', notes: [] },
+      confidence: { separability: 0.9, level: 'high' as const, band: { low: 0.1, high: 0.2, rule: 'test' }, warnings: ['test warning'] },
+    };
+  };
+  try {
+    slots.local = fake;
+    const r = measurePorosity(threePhase(), { local: { method: 'Sauvola', radius: 15 }, roi: '4,2,40,28' });
+    // Ground truth of the stand-in: rows 2..5 of the 40-px-wide ROI are void.
+    assert.equal(r.voidPixels, 4 * 40);
+    assert.equal(r.analysedPixels, 40 * 28);
+    assert.equal(r.method, 'Sauvola');
+    assert.ok(Number.isNaN(r.threshold.value));
+    assert.equal(r.segmentation?.segmenter, 'local');
+    assert.deepEqual(r.confidence?.band, { low: 0.1, high: 0.2, rule: 'test' });
+    assert.ok(r.warnings.includes('test warning'));
+    assert.match(r.convention, /"void" phase of the Sauvola segmentation \(local\)/);
+    // An asynchronous (learned) segmenter: refused by the pure sync call, used by the file edge.
+    slots.model = async (input: RegionInput) => fake(input);
+    assert.throws(() => measurePorosity(threePhase(), { model: 'm.json' }), (e: unknown) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED' && /asynchronous/.test(e.message));
+    const IMG = new URL('../../../samples/sem/cathode/NBR0.5/pristine/cathode_NBR0.5_pristine_1.tif', import.meta.url).pathname;
+    const f = await analyzePorosity(IMG, { model: 'm.json' });
+    assert.equal(f.voidPixels, 6 * f.roi.width);
+  } finally {
+    slots.local = saved.local;
+    slots.model = saved.model;
+  }
+});
