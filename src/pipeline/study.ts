@@ -202,7 +202,7 @@ export function parseStudy(text: string, file: string): StudyConfig {
       throw e;
     }
     if (o.mask !== undefined) insidePath(o.mask, [...path, 'mask'], 'a mask image path relative to the study folder');
-    if (o.voidMask !== undefined) insidePath(o.voidMask, [...path, 'voidMask'], 'a void-mask PNG path relative to the report folder');
+    if (o.voidMask !== undefined) insidePath(o.voidMask, [...path, 'voidMask'], 'a folder for the void-mask PNGs relative to the report folder');
   };
   const SIMS_KEYS = ['channel', 'total', 'roi', 'fovUm', 'bin', 'hotspot', 'level', 'format', 'verifyChecksum'];
   const checkSimsOptions = (o: Record<string, unknown>, path: Path): void => {

@@ -184,3 +184,34 @@ test('overlay PNGs are compressed (they were stored: at least one byte per pixel
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a study file\'s mask is read from the study folder and its voidMask folder is written inside the report', async () => {
+  const { runStudy } = await import('../../src/pipeline/run.js');
+  const { copyFile } = await import('node:fs/promises');
+  const { existsSync } = await import('node:fs');
+  const sharp = (await import('sharp')).default;
+  const dir = await mkdtemp(join(tmpdir(), 'vs-study-paths-'));
+  try {
+    const study = join(dir, 'study');
+    await mkdir(join(study, 'sem', 'cathode', 'NBR1.0', 'pristine'), { recursive: true });
+    await copyFile(IMG, join(study, 'sem', 'cathode', 'NBR1.0', 'pristine', 'a.tif'));
+    for (const ext of ['-tif.hdr']) await copyFile(IMG.replace(/\.tif$/, ext), join(study, 'sem', 'cathode', 'NBR1.0', 'pristine', `a${ext}`)).catch(() => undefined);
+    // Mask: the left half of the 352×272 image analysed.
+    const m = new Uint8Array(352 * 272);
+    for (let y = 0; y < 272; y++) m.fill(255, y * 352, y * 352 + 176);
+    await mkdir(join(study, 'masks'));
+    await writeFile(join(study, 'masks', 'left.png'), await sharp(m, { raw: { width: 352, height: 272, channels: 1 } }).png().toBuffer());
+    await writeFile(join(study, 'voidscope.yaml'), 'groups:\n  - kind: sem\n    electrode: cathode\n    files: sem/**/*.tif\n    options: { mask: masks/left.png, voidMask: voids, minPore: 10 }\n');
+    const out = join(dir, 'report');
+    const r = await runStudy(study, { out, jobs: 1, overlays: false });
+    const row = r.sem[0]!;
+    assert.equal(row.status, 'ok', JSON.stringify(row.error));
+    const raw = row.raw as { mask: { source: string }; outputs: { voidMask: string }; analysedPixels: number; roi: { height: number } };
+    assert.equal(raw.mask.source, 'masks/left.png');
+    assert.equal(raw.analysedPixels, 176 * raw.roi.height); // left half of the rows above the data bar
+    assert.equal(raw.outputs.voidMask, 'voids/sem__cathode__NBR1.0__pristine__a.tif.png');
+    assert.ok(existsSync(join(out, raw.outputs.voidMask)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -67,15 +67,15 @@ function plain<T>(x: T): T {
 
 /**
  * The SEM analysis spec of a study-file group's options (validated when the study file was read,
- * so this cannot fail on them). Paths are resolved: a mask relative to the study folder, a void
- * mask relative to the report folder.
+ * so this cannot fail on them). Paths are resolved: a mask relative to the study folder; `voidMask`
+ * names a folder of the report, which gets one void-mask PNG per image (named like its overlay).
  */
-export function semSpecOf(options: Record<string, unknown>, root: string, reportDir: string, overlay: string | null): AnalysisSpec {
+export function semSpecOf(options: Record<string, unknown>, root: string, reportDir: string, rel: string, overlay: string | null): AnalysisSpec {
   const spec = parseAnalysisSpec(options);
   return {
     ...spec,
     area: { ...spec.area, mask: spec.area.mask !== null ? resolve(root, spec.area.mask) : null },
-    outputs: { overlay, voidMask: spec.outputs.voidMask !== null ? resolve(reportDir, spec.outputs.voidMask) : null },
+    outputs: { overlay, voidMask: spec.outputs.voidMask !== null ? join(resolve(reportDir, spec.outputs.voidMask), `${safeName(rel)}.png`) : null },
   };
 }
 
@@ -156,7 +156,7 @@ export async function analyseFiles(args: {
     if (overlayRel && !args.noWrite) await mkdir(join(tmp, 'overlays'), { recursive: true });
     const ov = overlayRel && !args.noWrite ? join(tmp, overlayRel) : null;
     if (ov) overlayOut.set(i, ov);
-    if (f.label.kind === 'sem') tasks.push({ index: i, kind: 'sem', file: f.abs, spec: semSpecOf(f.options, root, tmp, ov) });
+    if (f.label.kind === 'sem') tasks.push({ index: i, kind: 'sem', file: f.abs, spec: semSpecOf(f.options, root, tmp, f.rel, ov) });
     else {
       // A total-ion image named in the study file is relative to the study folder (checked to stay inside it).
       const options = typeof f.options.total === 'string' ? { ...f.options, total: resolve(root, f.options.total) } : f.options;
