@@ -12,7 +12,9 @@
  * Void mask: 0/255 grey PNG of the full image size, 255 = void (0 in the data bar and
  * outside the analysed region).
  */
-import { LITTLE_ENDIAN, type Raster } from '../raster/types.js';
+import { LITTLE_ENDIAN, type Raster, type Roi } from '../raster/types.js';
+import type { LabelMap } from '../raster/labels.js';
+import { voidMaskOf } from '../raster/void-mask.js';
 import sharp from 'sharp';
 import {
   displayGrey,
@@ -52,6 +54,44 @@ export interface OverlayInput {
   regionMask: Uint8Array | null;
 }
 type PorosityDetail = OverlayInput;
+
+/** What the caption says: the segmentation's method and threshold, and the measured void % and pore count. */
+export interface OverlayCaption {
+  method: string;
+  /** Threshold in grey values, or NaN where the segmenter has none (then the caption shows the method only). */
+  threshold: number;
+  porosityPercent: number;
+  poreCount: number;
+}
+
+/**
+ * The overlay of a label map: the void phase tinted (pores red, specks yellow when the pore labels
+ * are given: ids > 0 pores, −1 specks), pixels outside the analysed area (label 0, or outside the
+ * ROI) dimmed, the ROI outlined, the caption and a scale bar. The palette is OVERLAY_PALETTE.
+ */
+export function labelOverlayInput(o: {
+  labels: LabelMap;
+  pores: Int32Array | null;
+  region: { roi: Roi; mask?: Uint8Array | null };
+  caption: OverlayCaption;
+  pixelSize: OverlayInput['result']['pixelSize'];
+}): OverlayInput {
+  return {
+    result: {
+      roi: o.region.roi,
+      method: o.caption.method,
+      threshold: { value: o.caption.threshold },
+      porosityPercent: o.caption.porosityPercent,
+      pores: { count: o.caption.poreCount },
+      pixelSize: o.pixelSize,
+    },
+    analysed: { height: o.labels.height },
+    voids: voidMaskOf(o.labels),
+    labels: o.pores,
+    // Inside the ROI the label map is 0 exactly where the mask excludes a pixel.
+    regionMask: o.region.mask ? o.labels.data : null,
+  };
+}
 
 const PORE: Rgba = [255, 32, 32, 150];
 const SPECK: Rgba = [255, 215, 0, 170];
@@ -293,7 +333,7 @@ function decorations(width: number, height: number, detail: PorosityDetail): { o
   // Caption (two lines when one does not fit).
   const size: FontSize = width >= 1200 ? 32 : 16;
   const pad = Math.round(size / 4);
-  const part1 = `${result.method} t=${formatNumber(result.threshold.value)}`;
+  const part1 = Number.isFinite(result.threshold.value) ? `${result.method} t=${formatNumber(result.threshold.value)}` : result.method;
   const part2 = `void ${result.porosityPercent.toFixed(2)} %, ${result.pores.count} pores`;
   const lines = textWidth(`${part1}  ${part2}`, size) + 2 * pad <= roi.width ? [`${part1}  ${part2}`] : [part1, part2];
   const lh = textHeight(size);

@@ -172,10 +172,18 @@ async function writeOutputs(image: DecodedImage, detail: PorosityDetail, overlay
   const result = detail.result;
   if (image.pages > 1) result.page = image.page;
   if (overlay !== null || voidMask !== null) {
-    const { renderOverlay, voidMaskPng } = await import('../render/overlay.js');
+    const { renderOverlay, voidMaskPng, labelOverlayInput } = await import('../render/overlay.js');
     result.outputs = {};
     if (overlay !== null) {
-      const png = await renderOverlay(image.raster, detail, { compressionLevel: OVERLAY_COMPRESSION_LEVEL });
+      // Drawn from the label map (and the pore labels), not from the result type.
+      const input = labelOverlayInput({
+        labels: detail.segmentation.labels,
+        pores: detail.labels,
+        region: { roi: result.roi, mask: detail.regionMask },
+        caption: { method: result.method, threshold: result.threshold.value, porosityPercent: result.porosityPercent, poreCount: result.pores.count },
+        pixelSize: result.pixelSize,
+      });
+      const png = await renderOverlay(image.raster, input, { compressionLevel: OVERLAY_COMPRESSION_LEVEL });
       await writeFileAtomic(overlay, png);
       result.outputs.overlay = overlay;
     }
