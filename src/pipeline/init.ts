@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import picomatch from 'picomatch';
 import { stringify } from 'yaml';
 import { VoidscopeError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
@@ -32,6 +33,32 @@ function commonDir(paths: string[]): string {
   return parts.filter((x) => x !== '.' && x !== '').join('/');
 }
 
+/**
+ * The `files` of a group: a glob when one matches exactly the group's files among the data files
+ * (every file of the extension under their common folder, else those whose name holds a word all of
+ * them share, such as "cathode" or "NCM811"), else the explicit list. So `run` labels every file as
+ * the name labeller did here, also in a flat folder holding both electrodes.
+ */
+export function filesFor(mine: string[], exts: string[], others: string[]): string | string[] {
+  const ext = exts.length === 1 ? exts[0]! : `{${exts.join(',')}}`;
+  const dir = commonDir(mine);
+  const pre = dir ? `${dir}/` : '';
+  // Matched as labelWithStudy matches (picomatch, case-sensitive), against the files the group must not take.
+  const exact = (glob: string): boolean => {
+    const m = picomatch(glob, { dot: false });
+    return mine.every((f) => m(f)) && !others.some((f) => m(f));
+  };
+  const plain = `${pre}**/*${ext}`;
+  if (exact(plain)) return plain;
+  const words = (f: string): string[] => posix.basename(f).replace(/\.[^.]+$/, '').split(/[\s_.()-]+/).filter((w) => /[a-z]/i.test(w));
+  const shared = words(mine[0]!).filter((w) => mine.every((f) => words(f).some((x) => x.toLowerCase() === w.toLowerCase())));
+  for (const w of shared) {
+    const glob = `${pre}**/*${w}*${ext}`;
+    if (exact(glob)) return glob;
+  }
+  return [...mine].sort();
+}
+
 export async function initStudy(folder: string, options: { force?: boolean } = {}): Promise<InitResult> {
   if (!existsSync(folder)) throw new VoidscopeError('ENOENT', 'no such folder', { file: folder });
   const existing = findStudyFile(folder);
@@ -42,6 +69,7 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
   const all = await walk(folder, [join(folder, 'voidscope-report')]);
   const scan = labelWithoutStudy(all, null);
   const groups: Array<Record<string, unknown>> = [];
+  const labelled = [...scan.sem, ...scan.sims];
   for (const kind of ['sem', 'sims'] as const) {
     const files = kind === 'sem' ? scan.sem : scan.sims;
     for (const electrode of ['cathode', 'anode', 'full-cell'] as const) {
@@ -50,15 +78,14 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
       let exts = [...new Set(mine.map((f) => posix.extname(f.rel).toLowerCase()))];
       // SIMS maps exported both as BIF6 and as text: one form is enough (the scan already dropped the duplicates).
       if (kind === 'sims' && exts.includes('.bif6')) exts = exts.filter((e) => e === '.bif6' || mine.some((f) => posix.extname(f.rel).toLowerCase() === e && !/\.bif6$/i.test(f.rel)));
-      const dir = commonDir(mine.map((f) => f.rel));
-      const glob = `${dir ? `${dir}/` : ''}**/*${exts.length === 1 ? exts[0] : `{${exts.join(',')}}`}`;
-      const g: Record<string, unknown> = { name: `${kind.toUpperCase()} ${electrode}`, kind, electrode, files: glob };
+      const g: Record<string, unknown> = { name: `${kind.toUpperCase()} ${electrode}`, kind, electrode, files: filesFor(mine.map((f) => f.rel), exts, [...labelled.filter((f) => !mine.includes(f)).map((f) => f.rel), ...scan.unlabelled.map((u) => u.file)]) };
       // The threshold method is left to analyzePorosity's default (recorded per image in the report); pin it here if needed.
       if (kind === 'sem') g.options = { voids: 'dark' };
       else {
         g.state = 'cycled';
-        const cycles = mine.find((f) => f.label.cycles)?.label.cycles;
-        if (cycles) g.cycles = cycles;
+        const counts = new Set(mine.map((f) => f.label.cycles));
+        const only = counts.size === 1 ? [...counts][0] : null;
+        if (only) g.cycles = only;
         g.options = { channel: 'Li+' };
         g.reference = Math.min(...mine.map((f) => f.label.binderWtPct));
       }
