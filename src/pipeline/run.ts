@@ -16,7 +16,7 @@ import { VoidscopeError, assertOption, isVoidscopeError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { VERSION } from '../version.js';
 import { runTask, defaultAnalyzers, type AnalysisOutcome, type AnalysisTask, type Analyzers } from './analyze.js';
-import { aggregateElectrochem, capacityCurve, readCyclingFile, readEcTable, type CyclingCell, type EcRow } from './electrochem.js';
+import { aggregateElectrochem, capacityCurve, readCyclingFile, readEcTable, tableDefaultsFor, type CyclingCell, type EcRow } from './electrochem.js';
 import { semFailed, semFromResult, simsFailed, simsFromResult } from './extract.js';
 import { hashFile, labelWithStudy, labelWithoutStudy, walk, type LabelledFile, type ScanResult } from './inputs.js';
 import { compilePattern, type Electrode } from './labels.js';
@@ -350,7 +350,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     const cells: CyclingCell[] = [];
     for (const t of scan.tables) {
       try {
-        const r = await readEcTable(join(root, t), t);
+        const r = await readEcTable(join(root, t), t, tableDefaultsFor(t, study?.electrochemistry.tableSpecs));
         rows.push(...r.rows);
         warnings.push(...r.warnings);
       } catch (e) {

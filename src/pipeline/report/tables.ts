@@ -213,6 +213,28 @@ export function porosityRows(r: StudyResult): Array<Record<string, Cell>> {
   }));
 }
 
+/**
+ * A SIMS channel as text: "Li+ (m/z 6.990–7.040, id 2)". The analysis returns the channel as an object
+ * (label, id, index, mzRange); a CSV cell shows it as words, never as JSON. When the file stores no label,
+ * the channel the user asked for (options.channel) names it.
+ */
+export function channelText(ch: unknown, options: Record<string, unknown> = {}): string | null {
+  if (ch === null || ch === undefined) return null;
+  if (typeof ch === 'string' || typeof ch === 'number') return String(ch);
+  if (typeof ch !== 'object') return String(ch);
+  const c = ch as { label?: unknown; id?: unknown; index?: unknown; mzRange?: unknown; mass?: unknown };
+  const asked = typeof options.channel === 'string' ? options.channel : null;
+  const name = typeof c.label === 'string' && c.label !== '' ? c.label : asked;
+  const parts: string[] = [];
+  if (Array.isArray(c.mzRange) && c.mzRange.length === 2 && c.mzRange.every((x) => typeof x === 'number')) {
+    parts.push(`m/z ${(c.mzRange[0] as number).toFixed(3)}–${(c.mzRange[1] as number).toFixed(3)}`);
+  } else if (typeof c.mass === 'number') parts.push(`m/z ${c.mass}`);
+  if (typeof c.id === 'number' || typeof c.id === 'string') parts.push(`id ${c.id}`);
+  else if (typeof c.index === 'number') parts.push(`index ${c.index}`);
+  if (!name && parts.length === 0) return null;
+  return `${name ?? 'channel'}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
 /** Per-map SIMS rows. */
 export function simsRows(r: StudyResult): Array<Record<string, Cell>> {
   return r.sims.map((m) => ({
@@ -224,7 +246,7 @@ export function simsRows(r: StudyResult): Array<Record<string, Cell>> {
     status: m.status,
     cached: m.cached ? 'yes' : 'no',
     format: m.format,
-    channel: typeof m.channel === 'string' ? m.channel : m.channel ? JSON.stringify(m.channel) : null,
+    channel: channelText(m.channel, m.options),
     'width (px)': m.width,
     'height (px)': m.height,
     'pixel_size (µm)': m.pixelSize?.value ?? null,
