@@ -12,7 +12,7 @@ import { welchFromStats, round } from './stats.js';
 export interface RecommendationCandidate {
   binderWtPct: number;
   /** Capacity retention (%), mean over cells; null when unknown. */
-  retention: { value: number; sd: number | null; n: number; unit: '%' } | null;
+  retention: { value: number; sd: number | null; n: number; unit: '%'; counts?: 'cells' | 'rows' } | null;
   /** Rate capability (%), capacity at highRate ÷ capacity at lowRate; null when unknown. */
   rateCapability: { value: number; sd: number | null; n: number; unit: '%'; how: string } | null;
   /** Rate capability within the margin of the best. */
@@ -67,8 +67,9 @@ export function rateCapabilityOf(
 
 const f1 = (x: number): string => x.toFixed(1);
 
-function pm(x: { value: number; sd: number | null; n: number }): string {
-  return x.sd !== null ? `${f1(x.value)} ± ${f1(x.sd)} % (n = ${x.n})` : `${f1(x.value)} %${x.n > 1 ? ` (n = ${x.n})` : ''}`;
+function pm(x: { value: number; sd: number | null; n: number; counts?: string }): string {
+  const n = `n = ${x.n}${x.counts ? ` ${x.counts}` : ''}`;
+  return x.sd !== null ? `${f1(x.value)} ± ${f1(x.sd)} % (${n})` : `${f1(x.value)} %${x.n > 1 ? ` (${n})` : ''}`;
 }
 
 /** Can the data separate two retentions? null when they can, else the reason they cannot. */
@@ -163,7 +164,7 @@ function decide(
       const r = b.metrics[retKey];
       return {
         binderWtPct: b.binderWtPct,
-        retention: r ? { value: r.value, sd: r.sd, n: r.n, unit: '%' as const } : null,
+        retention: r ? { value: r.value, sd: r.sd, n: r.n, unit: '%' as const, counts: r.origin === 'cycling' ? ('cells' as const) : ('rows' as const) } : null,
         rateCapability: rateCapabilityOf(b.metrics, rule),
         eligible: false,
       };

@@ -30,7 +30,7 @@ test('the bundled design: 1.5 wt % (2.0 and 2.5 retain more but are outside the 
   assert.equal(r.decided, true);
   assert.equal(r.bestBinderWtPct, 1.5);
   assert.deepEqual(r.candidates.map((c) => c.eligible), [true, true, true, false, false]);
-  assert.match(r.reasons[0]!, /^1\.5 wt % has the highest capacity retention after 150 cycles among them: 88\.9 ± 0\.3 % \(n = 2\), ahead of 1\.0 wt %/);
+  assert.match(r.reasons[0]!, /^1\.5 wt % has the highest capacity retention after 150 cycles among them: 88\.9 ± 0\.3 % \(n = 2 rows\), ahead of 1\.0 wt %/);
   assert.ok(r.reasons.some((x) => /Excluded .*2\.0 wt % \(72\.5 %, retention 89\.7 %\), 2\.5 wt % \(66\.5 %, retention 90\.2 %\) — higher retention, but too slow/.test(x)));
 });
 
@@ -56,7 +56,7 @@ test('cannot decide: statistically tied retentions (Welch interval of the differ
   const r = recommend('cathode', [binder(1.0, 88.5, 80, 1.0, 2), binder(1.5, 88.9, 80, 1.0, 2)], DEFAULT_RULE);
   assert.equal(r.decided, false);
   assert.equal(r.bestBinderWtPct, null);
-  assert.match(r.reasons[0]!, /^Cannot decide between 1\.5 wt % \(retention 88\.9 ± 1\.0 % \(n = 2\)\) and 1\.0 wt % .*includes 0/);
+  assert.match(r.reasons[0]!, /^Cannot decide between 1\.5 wt % \(retention 88\.9 ± 1\.0 % \(n = 2 rows\)\) and 1\.0 wt % .*includes 0/);
 });
 
 test('cannot decide: no spread known and the difference is below the tie tolerance', () => {
