@@ -49,13 +49,28 @@ export function imageBand(img: SemImage): { low: number; high: number; rule: str
   return null;
 }
 
-/** Group band: the group mean with every image at its band low / band high; null when no image has one. */
+/** The confidence level of one image's segmentation (result.confidence.level), or null. */
+export function imageLevel(img: SemImage): 'high' | 'medium' | 'low' | null {
+  const row = img as unknown as Obj;
+  for (const holder of [row.raw, row.result]) {
+    if (!isObj(holder) || !isObj(holder.confidence)) continue;
+    const l = holder.confidence.level;
+    if (l === 'high' || l === 'medium' || l === 'low') return l;
+  }
+  return null;
+}
+
+/**
+ * Group band: the group mean with every image at its band low / band high (null ends when not every
+ * image has a band), and the images per confidence level; null when no image has either.
+ */
 export function groupBand(images: SemImage[]): GroupBand | null {
   const bands = images.map(imageBand);
   const have = bands.filter((b): b is NonNullable<typeof b> => b !== null);
-  if (have.length === 0) return null;
+  const lv = images.map(imageLevel);
+  if (have.length === 0 && lv.every((l) => l === null)) return null;
   const all = have.length === images.length;
-  return {
+  const out: GroupBand = {
     low: all ? have.reduce((a, b) => a + b.low, 0) / have.length : null,
     high: all ? have.reduce((a, b) => a + b.high, 0) / have.length : null,
     unit: '%',
@@ -63,6 +78,8 @@ export function groupBand(images: SemImage[]): GroupBand | null {
     of: images.length,
     rules: [...new Set(have.map((b) => b.rule).filter((r): r is string => r !== null))],
   };
+  if (lv.some((l) => l !== null)) out.levels = { high: lv.filter((l) => l === 'high').length, medium: lv.filter((l) => l === 'medium').length, low: lv.filter((l) => l === 'low').length };
+  return out;
 }
 
 const groupName = (img: SemImage): string =>

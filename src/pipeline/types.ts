@@ -123,6 +123,8 @@ export interface GroupBand {
   of: number;
   /** The band rules the images give (deduplicated). */
   rules: string[];
+  /** Images per confidence level (result.confidence.level), when the analysis gives one. */
+  levels?: { high: number; medium: number; low: number };
 }
 
 export interface SemStateSummary {

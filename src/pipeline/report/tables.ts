@@ -28,8 +28,10 @@ export function fmtStat(s: Stat | null | undefined, digits = 2): string {
 /** A group's segmentation band as text: "[2.50, 4.50] %", or why it is not there. */
 export function fmtBand(b: GroupBand | null | undefined, digits = 2): string {
   if (!b) return 'not available';
-  if (b.low === null || b.high === null) return `not available (${b.n} of ${b.of} images have a band)`;
-  return `[${fmt(b.low, digits)}, ${fmt(b.high, digits)}] %`;
+  const lv = b.levels;
+  const conf = lv ? `; confidence ${(['high', 'medium', 'low'] as const).filter((k) => lv[k] > 0).map((k) => `${k} ${lv[k]}`).join(', ')} of ${b.of}` : '';
+  if (b.low === null || b.high === null) return `not available (${b.n} of ${b.of} images have a band)${conf}`;
+  return `[${fmt(b.low, digits)}, ${fmt(b.high, digits)}] %${conf}`;
 }
 
 /** One SEM state × cycle-count group across the summary: its key, CSV prefix and header label. */
