@@ -121,3 +121,17 @@ test('SIMS caption says what the bars are: counting noise for single maps, delta
   assert.match(cap2, /0\.5, 1\.5 wt % \(replicate maps\): bars are 95 % intervals by the delta method over the maps/);
   assert.match(rep.summary.find((s) => s.binderWtPct === 1.5)!.sims!.relative!.method, /over replicate maps \(2 and 2 maps\).*delta method/);
 });
+
+test('n says what it counts: in the summary text and in the summary.csv headers', () => {
+  const r = result([img(0.5, 'pristine', 3.0), img(0.5, 'pristine', 3.2)], [map(0.5, 1)], [
+    row('cathode', 0.5, { retention_150: { value: 88, unit: '%' } }, 'illustrative', 'ec.csv'),
+    row('cathode', 0.5, { retention_150: { value: 90, unit: '%' } }, 'illustrative', 'ec.csv'),
+  ]);
+  const cols = summaryColumns(r);
+  const csv = cols.map((c) => c.csv);
+  for (const h of ['pristine_porosity_n (images)', 'li_mean_counts_n (maps)', 'retention_150_n (rows)']) assert.ok(csv.includes(h), `${h} in ${csv.join(', ')}`);
+  const cathode = r.summary.find((s) => s.electrode === 'cathode')!;
+  // mean(3.0, 3.2) = 3.1, sd = 0.2/√2 = 0.1414…
+  assert.equal(cols.find((c) => c.key === 'pristine_porosity_mean')!.text(cathode), '3.10 ± 0.14 % (n = 2 images)');
+  assert.equal(cols.find((c) => c.key === 'retention_150')!.text(cathode), '89.0 ± 1.4 % (n = 2 rows)');
+});

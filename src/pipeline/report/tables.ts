@@ -97,7 +97,9 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   const statCols = (key: string, label: string, unit: string, get: (s: BinderSummary) => Stat | null | undefined, digits = 2): void => {
     cols.push({ main: true, key: `${key}_mean`, csv: `${key}_mean (${unit})`, header: `${label}`, value: (s) => get(s)?.mean ?? null, text: (s) => fmtStat(get(s), digits) });
     cols.push({ main: true, key: `${key}_sd`, csv: `${key}_sd (${unit})`, header: '', value: (s) => get(s)?.sd ?? null, text: () => '' });
-    cols.push({ main: true, key: `${key}_n`, csv: `${key}_n`, header: '', value: (s) => get(s)?.n ?? null, text: () => '' });
+    // The n column's header says what n counts ("pristine_porosity_n (images)").
+    const counts = r.summary.map((s) => get(s)?.counts).find((c): c is string => !!c);
+    cols.push({ main: true, key: `${key}_n`, csv: `${key}_n${counts ? ` (${counts})` : ''}`, header: '', value: (s) => get(s)?.n ?? null, text: () => '' });
     cols.push({ main: true, key: `${key}_ci95_low`, csv: `${key}_ci95_low (${unit})`, header: '', value: (s) => get(s)?.ci95?.low ?? null, text: () => '' });
     cols.push({ main: true, key: `${key}_ci95_high`, csv: `${key}_ci95_high (${unit})`, header: '', value: (s) => get(s)?.ci95?.high ?? null, text: () => '' });
   };
@@ -204,7 +206,9 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
       },
     });
     cols.push({ main: true, key: `${k}_sd`, csv: `${k}_sd (${unit})`, header: '', value: (s) => s.electrochem?.metrics[k]?.sd ?? null, text: () => '' });
-    cols.push({ main: true, key: `${k}_n`, csv: `${k}_n`, header: '', value: (s) => s.electrochem?.metrics[k]?.n ?? null, text: () => '' });
+    const origins = new Set(r.summary.map((s) => s.electrochem?.metrics[k]?.origin).filter((o) => o !== undefined));
+    const nOf = origins.size === 1 ? (origins.has('cycling') ? 'cells' : 'rows') : 'cells or rows';
+    cols.push({ main: true, key: `${k}_n`, csv: `${k}_n (${nOf})`, header: '', value: (s) => s.electrochem?.metrics[k]?.n ?? null, text: () => '' });
     cols.push({ main: true, key: `${k}_source`, csv: `${k}_source`, header: '', value: (s) => s.electrochem?.metrics[k]?.source ?? null, text: () => '' });
   }
   if (r.summary.some((s) => s.electrochem && rateCapabilityOf(s.electrochem.metrics, r.run.rule)) && !keys.includes(metricInfo.rateCapability(r.run.rule.highRate, r.run.rule.lowRate).key)) {
@@ -221,6 +225,7 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   const extras = new Map<string, string | null>();
   for (const s of r.summary) for (const [k, v] of Object.entries(s.electrochem?.extra ?? {})) if (!extras.has(k)) extras.set(k, v.unit);
   for (const [name, unit] of extras) {
+    const numeric = r.summary.some((s) => typeof s.electrochem?.extra[name]?.value === 'number');
     cols.push({
       main: false,
       key: `extra:${name}`,
@@ -234,6 +239,10 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
         return `${val}${v.sd != null ? ` ± ${fmt(v.sd, 2)}` : ''}${v.unit ? ` ${v.unit}` : ''}${v.n && v.n > 1 ? ` (n = ${v.n} rows)` : ''}`;
       },
     });
+    if (numeric) {
+      cols.push({ main: true, key: `extra:${name}_sd`, csv: `${name}_sd${unit ? ` (${unit})` : ''}`, header: '', value: (s) => s.electrochem?.extra[name]?.sd ?? null, text: () => '' });
+    }
+    cols.push({ main: true, key: `extra:${name}_n`, csv: `${name}_n (rows)`, header: '', value: (s) => s.electrochem?.extra[name]?.n ?? null, text: () => '' });
   }
   cols.push({
     main: true,
