@@ -10,7 +10,8 @@
  *              → cathode; anode(s), negative, Si-C, SiC, graphite → anode; full cell → full-cell
  *   state      pristine, fresh, before, uncycled, as-prepared, 0cycles → pristine;
  *              cycled, after, aged, cycled150, cycled_150, after150, cyc150, 150cyc, 150cycles → cycled (with N)
- *   kind       sem; sims, tof-sims, tofsims; a SurfaceLab image export "<meas> (<id>) - <label>.txt|csv" → sims
+ *   kind       sem; sims, tof-sims, tofsims, an ion label (Li+, 7Li+, Si-); a SurfaceLab image export
+ *              "<meas> (<id>) - <label>.txt|csv" → sims
  */
 import { VoidscopeError } from '../errors.js';
 
@@ -78,9 +79,13 @@ export function parseState(token: string): { state: CellState; cycles: number | 
 /** SurfaceLab image text export: "<measurement> (<id>) - <label>.txt" (also .csv / .tsv). */
 const SURFACELAB_EXPORT = /\(\d+\)\s*-\s*[^/]+\.(txt|csv|tsv)$/i;
 
+/** An ion label as SIMS exports name their channels: "Li+", "7Li+", "Na+", "Si-", "LiF2-". */
+const ION_LABEL = /^\d{0,2}(?:li|na|k|si|c|o|s|p|f|cl|ni|co|mn|al|ti|zr|la)(?:\d|[a-z]{1,2}\d?)?[+-]$/i;
+
 export function parseKind(token: string): DataKind | undefined {
   if (/^sem$/i.test(token)) return 'sem';
   if (/^(sims|tof[-_ ]?sims|tofsims)$/i.test(token)) return 'sims';
+  if (ION_LABEL.test(token)) return 'sims';
   return undefined;
 }
 

@@ -192,14 +192,18 @@ test('label vocabulary: before/fresh → pristine; after, cycNNN, NNNcyc, cycled
   assert.deepEqual(labelFromNames('NMC622_NBR1.5_after_1.tif'), { electrode: 'cathode', binderWtPct: 1.5, state: 'cycled', cycles: null });
   // A SurfaceLab text export is a SIMS map even without "sims" in its path.
   assert.equal(labelFromNames('anode_NBR1.5_15cyc (2) - Li+.txt').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cyc15_Li+.txt').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cyc15_7Li+.csv').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cycled_2.tif').kind, undefined);
 });
 
 test('a flat folder: SIMS text exports and unlabelled files are listed by name, not dropped', () => {
-  const all = ['NCM811_NBR1.5_before_1.tif', 'anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv', 'mystery_map.tif'];
+  const all = ['NCM811_NBR1.5_before_1.tif', 'anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv', 'anode_NBR2.5_Li+.txt', 'anode_Li+_map.txt', 'mystery_map.tif'];
   const r = labelWithoutStudy(all, null);
   assert.deepEqual(r.sem.map((x) => x.rel), ['NCM811_NBR1.5_before_1.tif']);
-  assert.deepEqual(r.sims.map((x) => [x.rel, x.total]), [['anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv']]);
-  assert.deepEqual(r.unlabelled.map((u) => u.file), ['mystery_map.tif']);
+  assert.deepEqual(r.sims.map((x) => [x.rel, x.total]), [['anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv'], ['anode_NBR2.5_Li+.txt', null]]);
+  // A SIMS map without a binder content is listed by name, not dropped.
+  assert.deepEqual(r.unlabelled.map((u) => u.file), ['anode_Li+_map.txt', 'mystery_map.tif']);
 });
 
 test('voidscope init on a flat folder with both electrodes writes what the name labeller sees', async () => {
