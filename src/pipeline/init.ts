@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { VoidscopeError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { labelWithoutStudy, walk } from './inputs.js';
+import { readCyclingFile } from './electrochem.js';
 import { DEFAULT_RULE, STUDY_FILE_NAMES, findStudyFile } from './study.js';
 
 export interface InitResult {
@@ -108,11 +109,25 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
     ec.cycling = [{ files: `${dir ? `${dir}/` : ''}**/*${exts.length === 1 ? exts[0] : `{${exts.join(',')}}`}` }];
   }
   if (Object.keys(ec).length) doc.electrochemistry = ec;
+  // The rate pair of the rule: the highest and lowest C-rates the cycling files hold, where they say.
+  const rates = new Set<number>();
+  let lastCycle = 0;
+  for (const c of scan.cycling) {
+    try {
+      const cell = await readCyclingFile(join(folder, c.rel), c.rel, { electrode: 'cathode', binderWtPct: 0 }, DEFAULT_RULE);
+      for (const p of cell.cycles) if (p.cRate !== null) rates.add(p.cRate);
+      lastCycle = Math.max(lastCycle, cell.cycles[cell.cycles.length - 1]!.cycle);
+    } catch {
+      /* not a readable cycling file: `run` will report it */
+    }
+  }
+  const sortedRates = [...rates].sort((a, b) => a - b);
+  const useRates = sortedRates.length >= 2;
   doc.recommendation = {
     rule: DEFAULT_RULE.rule,
-    retentionCycle: DEFAULT_RULE.retentionCycle,
-    highRate: DEFAULT_RULE.highRate,
-    lowRate: DEFAULT_RULE.lowRate,
+    retentionCycle: lastCycle > 0 && lastCycle < DEFAULT_RULE.retentionCycle ? lastCycle : DEFAULT_RULE.retentionCycle,
+    highRate: useRates ? sortedRates[sortedRates.length - 1] : DEFAULT_RULE.highRate,
+    lowRate: useRates ? sortedRates[0] : DEFAULT_RULE.lowRate,
     margin: DEFAULT_RULE.marginPp,
     tie: DEFAULT_RULE.tiePp,
   };

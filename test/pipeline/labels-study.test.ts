@@ -233,3 +233,24 @@ test('voidscope init on a flat folder with both electrodes writes what the name 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('voidscope init takes the rule\'s rate pair and retention cycle from the cycling files', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { initStudy } = await import('../../src/pipeline/init.js');
+  const dir = mkdtempSync(join(tmpdir(), 'voidscope-init-rates-'));
+  try {
+    writeFileSync(join(dir, 'cathode_NBR1.5_pristine_1.tif'), 'x');
+    mkdirSync(join(dir, 'cycling'));
+    // A rate test 0.1 → 0.5 → 1.0 C, then 0.5 C to cycle 100 (the files end before the default cycle 150).
+    const lines = ['cycle,c_rate (C),charge_capacity (mAh/g),discharge_capacity (mAh/g)'];
+    for (let n = 1; n <= 100; n++) lines.push(`${n},${n <= 2 ? 0.1 : n <= 4 ? 0.5 : n <= 6 ? 1 : 0.5},180,178`);
+    writeFileSync(join(dir, 'cycling', 'cathode_NBR1.5_cell1.csv'), lines.join('\n'));
+    const r = await initStudy(dir);
+    const study = parseStudy(readFileSync(r.file, 'utf8'), r.file);
+    assert.deepEqual([study.recommendation.highRate, study.recommendation.lowRate, study.recommendation.retentionCycle], [1, 0.1, 100]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

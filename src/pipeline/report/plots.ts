@@ -120,6 +120,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     const onlyMeans = [{ filter: "datum.kind === 'mean'" }];
     const electrodes = [...axisOf.keys()];
     // One chart per electrode (concatenated), each with its own y axis from its data; faceting would share one domain.
+    const color = { field: 'state', type: 'nominal', title: 'State', sort: stateOrder };
     const panel = (e: string) => {
       const [d0, d1] = axisOf.get(e)!;
       const y = { type: 'quantitative', title: 'Porosity (%)', scale: { domain: [d0, d1], zero: false, nice: false } };
@@ -129,21 +130,21 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
         width: 300,
         height: 230,
         layer: [
-          { transform: [...mine, ...onlyMeans], mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', ...y }, color: { field: 'state', type: 'nominal', title: 'State', sort: stateOrder } } },
-          { transform: [...mine, ...onlyMeans], mark: { type: 'rule' }, encoding: { x: binderAxis, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color: { field: 'state', type: 'nominal' } } },
+          { transform: [...mine, ...onlyMeans], mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', ...y }, color } },
+          { transform: [...mine, ...onlyMeans], mark: { type: 'rule' }, encoding: { x: binderAxis, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color } },
           {
             transform: [...mine, ...onlyMeans],
             mark: { type: 'point', filled: true, size: 70 },
             encoding: {
               x: binderAxis,
               y: { field: 'mean', ...y },
-              color: { field: 'state', type: 'nominal' },
+              color,
               tooltip: [{ field: 'binder' }, { field: 'state' }, { field: 'mean', format: '.2f' }, { field: 'ciLow', format: '.2f' }, { field: 'ciHigh', format: '.2f' }, { field: 'n' }],
             },
           },
-          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutHigh !== null' }], mark: { type: 'point', shape: 'triangle-up', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutHigh', ...y }, color: { field: 'state', type: 'nominal' } } },
-          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutLow !== null' }], mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutLow', ...y }, color: { field: 'state', type: 'nominal' } } },
-          { transform: [...mine, { filter: "datum.kind === 'image'" }], mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', ...y }, color: { field: 'state', type: 'nominal' } } },
+          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutHigh !== null' }], mark: { type: 'point', shape: 'triangle-up', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutHigh', ...y }, color } },
+          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutLow !== null' }], mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutLow', ...y }, color } },
+          { transform: [...mine, { filter: "datum.kind === 'image'" }], mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', ...y }, color } },
         ],
       };
     };
