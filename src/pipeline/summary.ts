@@ -211,6 +211,22 @@ export function buildSummary(
   const order: Record<Electrode, number> = { cathode: 0, anode: 1, 'full-cell': 2 };
   const semOkAll = sem.filter((s) => s.status === 'ok');
   cycleWarnings(semOkAll, warnings);
+  const simsMains = new Map<Electrode, number | null>();
+  for (const e of new Set(sims.filter((m) => m.status === 'ok').map((m) => m.label.electrode))) {
+    const mine = sims.filter((m) => m.status === 'ok' && m.label.electrode === e);
+    const counts = new Map<number | null, number>();
+    for (const m of mine) counts.set(m.label.cycles, (counts.get(m.label.cycles) ?? 0) + 1);
+    let best: number | null = null;
+    let n = -1;
+    for (const [c, k] of counts) if (k > n || (k === n && (c ?? -1) > (best ?? -1))) (best = c), (n = k);
+    simsMains.set(e, best);
+    const left = mine.filter((m) => m.label.cycles !== best);
+    if (left.length) {
+      warnings.push(
+        `TOF-SIMS ${e}: maps at ${[...counts.keys()].map((c) => c ?? 'unknown').join(' and ')} cycles are not pooled; the summary uses the ${best ?? 'unknown'}-cycle maps, ${left.length} other map(s) are listed per map only (${left.slice(0, 3).map((m) => m.file).join(', ')}${left.length > 3 ? ', …' : ''})`,
+      );
+    }
+  }
   const mains = new Map<Electrode, number | null | undefined>();
   for (const e of new Set(semOkAll.map((s) => s.label.electrode))) mains.set(e, mainCycles(semOkAll.filter((s) => s.label.electrode === e)));
   const list = [...keys.values()].sort((a, b) => order[a.electrode] - order[b.electrode] || a.binderWtPct - b.binderWtPct);
@@ -232,7 +248,9 @@ export function buildSummary(
     });
     const inc = cycled ? increases.find((x) => x.cycles === cycled.cycles) ?? null : null;
     const increase: BinderSummary['sem']['increase'] = inc ? { value: inc.value, unit: 'pp', ci95: inc.ci95, df: inc.df } : null;
-    const mapsOk = sims.filter((s) => s.status === 'ok' && s.label.electrode === electrode && s.label.binderWtPct === binderWtPct);
+    // SIMS maps of different cycle counts are not pooled either: the group uses the electrode's main count.
+    const simsMain = simsMains.get(electrode);
+    const mapsOk = sims.filter((s) => s.status === 'ok' && s.label.electrode === electrode && s.label.binderWtPct === binderWtPct && s.label.cycles === simsMain);
     let simsSummary: BinderSummary['sims'] = null;
     if (mapsOk.length) {
       const means = mapsOk.map((m) => m.meanCounts).filter((x): x is number => x !== null);
@@ -241,7 +259,7 @@ export function buildSummary(
       const ref = references.get(electrode);
       if (ref !== undefined) {
         const refMeans = sims
-          .filter((s) => s.status === 'ok' && s.label.electrode === electrode && s.label.binderWtPct === ref && s.meanCounts !== null)
+          .filter((s) => s.status === 'ok' && s.label.electrode === electrode && s.label.binderWtPct === ref && s.meanCounts !== null && s.label.cycles === simsMain)
           .map((s) => s.meanCounts!);
         const rs = summarize(refMeans);
         if (rs.mean && meanStat.mean !== null) {

@@ -111,3 +111,20 @@ test('correlations over five binder contents carry the caveat: p = 1/60 for any 
   assert.equal(c.y.label, 'Porosity after 150 cycles');
   assert.match(c.caveat!, /n = 5 binder contents.*any two monotone trends give ρ = ±1 with exact p = 0\.0167.*not evidence of a mechanism/);
 });
+
+test('TOF-SIMS maps of different cycle counts are not pooled either', () => {
+  const m = (b: number, cycles: number, mean: number) => ({
+    file: `m${b}_${cycles}.bif6`, label: { kind: 'sims', electrode: 'anode', binderWtPct: b, state: 'cycled', cycles, group: 'names' }, status: 'ok', cached: false, error: null,
+    totalFile: null, format: 'bif6', channel: 'Li+', width: 8, height: 8, pixelSize: null, meanCounts: mean, meanCountsCI95: null, totalCounts: null, zeroFraction: null,
+    ticRatio: null, hotspotFraction: null, hotspotRule: null, relativeToReference: null, warnings: [], heatmap: null, options: {}, raw: null,
+  }) as unknown as import('../../src/pipeline/types.js').SimsMap;
+  const warnings: string[] = [];
+  // 15 cycles: 2 maps per binder content; 100 cycles: 1 map at 0.5 wt %.
+  const maps = [m(0.5, 15, 1.0), m(0.5, 15, 1.2), m(1.5, 15, 2.0), m(1.5, 15, 2.2), m(0.5, 100, 9.0)];
+  const s = buildSummary([], maps, new Map(), new Map([['anode', 0.5]]), warnings);
+  const s05 = s.find((x) => x.binderWtPct === 0.5)!.sims!;
+  assert.deepEqual([s05.meanCounts.n, s05.meanCounts.mean, s05.meanCounts.counts], [2, 1.1, 'maps']);
+  // Relative Li⁺ of 1.5 wt %: 2.1 / 1.1 (the 100-cycle map is not in the reference).
+  assert.ok(Math.abs(s.find((x) => x.binderWtPct === 1.5)!.sims!.relative!.value - 2.1 / 1.1) < 1e-12);
+  assert.ok(warnings.some((w) => /TOF-SIMS anode: maps at 15 and 100 cycles are not pooled; the summary uses the 15-cycle maps, 1 other map\(s\)/.test(w)), warnings.join('\n'));
+});
