@@ -135,3 +135,23 @@ test('n says what it counts: in the summary text and in the summary.csv headers'
   assert.equal(cols.find((c) => c.key === 'pristine_porosity_mean')!.text(cathode), '3.10 ± 0.14 % (n = 2 images)');
   assert.equal(cols.find((c) => c.key === 'retention_150')!.text(cathode), '89.0 ± 1.4 % (n = 2 rows)');
 });
+
+test('summary table and porosity plot: one column and one series per cycle count', () => {
+  const r = result([img(0.5, 'pristine', 3.0), img(0.5, 'pristine', 3.1), img(0.5, 'cycled', 3.1, { cycles: 50 }), img(0.5, 'cycled', 3.2, { cycles: 50 }), img(0.5, 'cycled', 14.9), img(0.5, 'cycled', 15.0)], [], []);
+  const cols = summaryColumns(r).filter((c) => c.header !== '');
+  assert.deepEqual(
+    cols.filter((c) => /^Porosity|^Increase/.test(c.header)).map((c) => [c.header, c.text(r.summary[0]!)]),
+    [
+      ['Porosity, pristine', '3.05 ± 0.071 % (n = 2 images)'],
+      ['Porosity, after 50 cycles', '3.15 ± 0.071 % (n = 2 images)'],
+      ['Porosity, after 150 cycles', '14.95 ± 0.071 % (n = 2 images)'],
+      // Welch: se = √(0.005/2 + 0.005/2) = 0.0707, df = 2, t = 4.303 → ± 0.304 pp.
+      ['Increase after 50 cycles (pp) [95 % CI, Welch, over images]', '0.10 pp [-0.20, 0.40]'],
+      ['Increase after 150 cycles (pp) [95 % CI, Welch, over images]', '11.90 pp [11.60, 12.20]'],
+    ],
+  );
+  assert.ok(summaryColumns(r).some((c) => c.csv === 'cycled_150_porosity_mean (%)'));
+  const spec = plotSpecs(r).find((p) => p.name === 'porosity-vs-binder.svg')!;
+  const states = new Set((spec.spec as unknown as { data: { values: Array<{ state: string }> } }).data.values.map((v) => v.state));
+  assert.deepEqual([...states].sort(), ['after 150 cycles', 'after 50 cycles', 'pristine']);
+});
