@@ -155,3 +155,16 @@ test('summary table and porosity plot: one column and one series per cycle count
   const states = new Set((spec.spec as unknown as { data: { values: Array<{ state: string }> } }).data.values.map((v) => v.state));
   assert.deepEqual([...states].sort(), ['after 150 cycles', 'after 50 cycles', 'pristine']);
 });
+
+test('segmentation band: its own column next to the between-image spread, or "not available" said once', () => {
+  const withBand = (p: number, lo: number, hi: number) => ({ ...img(1.5, 'pristine', p), raw: { confidence: { level: 'medium', band: { low: lo, high: hi, rule: 'threshold ± 1 class width' } } } });
+  const r = result([withBand(3.0, 0.025, 0.04), withBand(3.2, 0.027, 0.042)], [], []);
+  const col = summaryColumns(r).find((c) => c.header === 'Segmentation band, pristine (%)')!;
+  // Band ends averaged over images: (2.5 + 2.7)/2 = 2.6 %, (4.0 + 4.2)/2 = 4.1 %.
+  assert.equal(col.text(r.summary[0]!), '[2.60, 4.10] %; confidence medium 2 of 2');
+  assert.equal(summaryColumns(r).find((c) => c.key === 'pristine_porosity_mean')!.text(r.summary[0]!), '3.10 ± 0.14 % (n = 2 images)');
+  const none = result([img(1.5, 'pristine', 3.0)], [], []);
+  assert.equal(summaryColumns(none).find((c) => c.key === 'pristine_porosity_band')!.header, '', 'no empty column in the tables');
+  assert.match(renderMarkdown(none, []), /Segmentation band: not available \(no image result carries one\)/);
+  assert.match(renderHtml(r, [], []), /<th>Segmentation band, pristine \(%\)<\/th>/);
+});

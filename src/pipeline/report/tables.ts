@@ -105,13 +105,15 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   };
   const states = stateColumns(r);
   for (const st of states) statCols(`${st.prefix}_porosity`, `Porosity, ${st.label}`, '%', (s) => st.get(s)?.porosity);
-  // The segmentation band (issue 10), kept apart from the between-image spread above.
+  // The segmentation band (issue 10), kept apart from the between-image spread above. When no image has one,
+  // the columns stay in summary.csv (empty) and the report says "not available" once (statisticsNote).
+  const anyBand = r.summary.some((s) => states.some((st) => st.get(s)?.band));
   for (const st of states) {
     cols.push({
       main: true,
       key: `${st.prefix}_porosity_band`,
       csv: `${st.prefix}_porosity_band_low (%)`,
-      header: `Segmentation band, ${st.label} (%)`,
+      header: anyBand ? `Segmentation band, ${st.label} (%)` : '',
       value: (s) => st.get(s)?.band?.low ?? null,
       text: (s) => (st.get(s) ? fmtBand(st.get(s)!.band) : '–'),
     });
@@ -430,7 +432,12 @@ export function statisticsNote(r: StudyResult): string {
     parts.push(
       'SEM: n counts images; the images of a group are treated as independent (the labels do not say which images come from the same electrode), so the intervals hold image-to-image spread only, not electrode-to-electrode spread; images of different cycle counts are separate groups, never pooled',
     );
-    parts.push('the segmentation band (where the analysis gives one) is the group mean with every image at its band ends, shown apart from the between-image spread');
+    const anyBand = r.summary.some((s) => (s.sem.states ?? [s.sem.pristine, s.sem.cycled]).some((g) => g?.band));
+    parts.push(
+      anyBand
+        ? 'the segmentation band is the group mean with every image at its band ends (the porosity when the threshold moves within what the image cannot distinguish), shown apart from the between-image spread'
+        : 'segmentation band: not available (no image result carries one), so the between-image spread is the only uncertainty shown, and it does not include the sensitivity of the segmentation',
+    );
   }
   if (r.sims.length) {
     const one = r.summary.some((s) => s.sims && s.sims.meanCounts.n === 1);
