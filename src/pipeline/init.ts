@@ -88,7 +88,7 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
         const only = counts.size === 1 ? [...counts][0] : null;
         if (only) g.cycles = only;
         g.options = { channel: 'Li+' };
-        g.reference = Math.min(...mine.map((f) => f.label.binderWtPct));
+        g.reference = mine.reduce((m, f) => Math.min(m, f.label.binderWtPct), Infinity);
       }
       groups.push(g);
     }

@@ -189,7 +189,8 @@ function decide(
       ],
     };
   }
-  const bestRate = Math.max(...complete.map((c) => c.rateCapability!.value));
+  let bestRate = -Infinity;
+  for (const c of complete) bestRate = Math.max(bestRate, c.rateCapability!.value);
   const bestRateOf = complete.find((c) => c.rateCapability!.value === bestRate)!;
   for (const c of complete) c.eligible = c.rateCapability!.value >= bestRate - rule.marginPp - 1e-9;
   const eligible = complete.filter((c) => c.eligible).sort((a, b) => b.retention!.value - a.retention!.value || a.binderWtPct - b.binderWtPct);

@@ -59,8 +59,13 @@ export function summarize(values: readonly number[], level = 0.95): Summary {
   const n = xs.length;
   if (n === 0) return { n, mean: null, sd: null, se: null, ci95: null, min: null, max: null };
   const m = mean(xs);
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
+  // A loop, not Math.min(...xs): summarize may get long arrays (house rule: never spread them into arguments).
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of xs) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
   if (n < 2) return { n, mean: m, sd: null, se: null, ci95: null, min, max };
   const sd = Math.sqrt(variance(xs));
   const se = sd / Math.sqrt(n);

@@ -234,7 +234,11 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     out.push({
       name: 'capacity-vs-cycle.svg',
       title: 'Discharge capacity vs cycle per binder content',
-      caption: 'Mean discharge capacity over the cells of each binder content; C-rate steps show as plateaus.',
+      caption: (() => {
+        const ns = [...new Set(r.electrochem.curves.map((c) => c.points[0]?.n ?? 0))];
+        const srcs = [...new Set(r.summary.map((s) => s.electrochem?.metrics[retKey]).filter((m) => m?.origin === 'cycling').map((m) => m!.source ?? 'not stated'))];
+        return `Mean discharge capacity over the cells of each binder content (n = ${ns.join(' / ')} cells); C-rate steps show as plateaus. Source: ${srcs.length ? srcs.join('; ') : 'not stated'} (cycling files).`;
+      })(),
       spec: {
         ...base,
         data: { values: curve },
