@@ -12,7 +12,7 @@ import { DEFAULT_RULE } from '../../src/pipeline/study.js';
 import { renderMarkdown } from '../../src/pipeline/report/markdown.js';
 import { renderHtml } from '../../src/pipeline/report/html.js';
 import { plotSpecs } from '../../src/pipeline/report/plots.js';
-import { summaryColumns } from '../../src/pipeline/report/tables.js';
+import { porosityRows, summaryColumns } from '../../src/pipeline/report/tables.js';
 import type { Electrode } from '../../src/pipeline/labels.js';
 import type { SemImage, SimsMap, StudyResult } from '../../src/pipeline/types.js';
 
@@ -167,4 +167,8 @@ test('segmentation band: its own column next to the between-image spread, or "no
   assert.equal(summaryColumns(none).find((c) => c.key === 'pristine_porosity_band')!.header, '', 'no empty column in the tables');
   assert.match(renderMarkdown(none, []), /Segmentation band: not available \(no image result carries one\)/);
   assert.match(renderHtml(r, [], []), /<th>Segmentation band, pristine \(%\)<\/th>/);
+  // porosity.csv: each image's band (%) and confidence level.
+  const rows = porosityRows(r);
+  assert.deepEqual([rows[0]!['porosity_band_low (%)'], rows[0]!['porosity_band_high (%)'], rows[0]!.confidence], [2.5, 4, 'medium']);
+  assert.deepEqual([porosityRows(none)[0]!['porosity_band_low (%)'], porosityRows(none)[0]!.confidence], [null, null]);
 });

@@ -6,6 +6,7 @@
 import { formatBinder } from '../labels.js';
 import { metricInfo } from '../electrochem.js';
 import { rateCapabilityOf } from '../recommend.js';
+import { imageBand, imageLevel } from '../summary.js';
 import type { BinderSummary, GroupBand, SemStateSummary, StudyResult, Stat } from '../types.js';
 
 export type Cell = number | string | null;
@@ -270,6 +271,10 @@ export function porosityRows(r: StudyResult): Array<Record<string, Cell>> {
     cached: s.cached ? 'yes' : 'no',
     'porosity (%)': s.porosityPercent,
     'void_fraction (1)': s.voidFraction,
+    // The segmentation band and confidence of each image (issue 10), empty when the analysis gives none.
+    'porosity_band_low (%)': imageBand(s)?.low ?? null,
+    'porosity_band_high (%)': imageBand(s)?.high ?? null,
+    confidence: imageLevel(s),
     method: s.method,
     threshold: s.threshold,
     polarity: s.polarity,
