@@ -185,7 +185,8 @@ export function simsRelative(maps: SimsMap[], references: Map<Electrode, number>
     if (m.status !== 'ok' || m.meanCounts === null || m.relativeToReference) continue;
     const ref = references.get(m.label.electrode);
     if (ref === undefined) continue;
-    const refMaps = maps.filter((x) => x.status === 'ok' && x.label.electrode === m.label.electrode && x.label.binderWtPct === ref && x.meanCounts !== null);
+    // Reference maps of the same cycle count only (maps of different cycle counts are never pooled).
+    const refMaps = maps.filter((x) => x.status === 'ok' && x.label.electrode === m.label.electrode && x.label.binderWtPct === ref && x.meanCounts !== null && x.label.cycles === m.label.cycles);
     if (refMaps.length === 0) continue;
     const refMean = refMaps.reduce((a, x) => a + x.meanCounts!, 0) / refMaps.length;
     if (!(refMean > 0)) continue;
@@ -193,7 +194,7 @@ export function simsRelative(maps: SimsMap[], references: Map<Electrode, number>
       value: m.meanCounts / refMean,
       // The map's own Poisson interval of its mean, scaled by the reference mean (reference taken as exact).
       ci95: m.meanCountsCI95 ? [m.meanCountsCI95[0] / refMean, m.meanCountsCI95[1] / refMean] : null,
-      reference: `mean of ${refMaps.length} map(s) at ${formatBinder(ref)} wt %`,
+      reference: `mean of ${refMaps.length} map(s) at ${formatBinder(ref)} wt %; interval: this map's Poisson counting noise only`,
     };
   }
 }
