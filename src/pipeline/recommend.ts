@@ -97,8 +97,11 @@ export function robustnessOf(
   answer: { decided: boolean; bestBinderWtPct: number | null },
 ): Robustness {
   const variations: Robustness['variations'] = [];
+  // Other rate pairs are computed from the capacities at the two C-rates only: a stored rate capability
+  // (rate_capability_<hi>C) is for the rule's pair or an unstated low rate, not for the pair being tried.
+  const capacitiesOnly = perBinder.map((b) => ({ ...b, metrics: Object.fromEntries(Object.entries(b.metrics).filter(([k]) => !k.startsWith('rate_capability'))) }));
   const run = (vary: Robustness['variations'][number]['vary'], setting: string, r: RecommendationRule): void => {
-    const x = recommend(electrode, perBinder, r, { robustness: false });
+    const x = recommend(electrode, vary === 'rate pair' ? capacitiesOnly : perBinder, r, { robustness: false });
     if (!x.decided && /needs capacity retention and rate capability/.test(x.reasons[0] ?? '')) return; // not evaluable
     variations.push({ vary, setting, bestBinderWtPct: x.bestBinderWtPct, decided: x.decided });
   };

@@ -123,3 +123,22 @@ test('robustness: one content best in both retention and rate capability is stab
   assert.deepEqual(r.robustness!.variations.map((x) => x.setting), ['0 pp', '2.5 pp', '10 pp', 'no rate criterion', '0.5 C / 0.1 C', '1 C / 0.5 C', 'after 50 cycles']);
   assert.match(r.robustness!.text, /^Robustness: the same answer \(1\.5 wt %\) under all 7 variations tried/);
 });
+
+test('robustness: another rate pair is computed from the capacities, not from the stored rule-pair rate capability', () => {
+  // Stored rate_capability_1C is 1 C / 0.1 C. For the pair 1 C / 0.5 C the capacities give: 0.5 wt % 120/150 = 80 %,
+  // 1.5 wt % 150/160 = 93.75 %, so with margin 5 only 1.5 is eligible → 1.5 (the stored values would pick 0.5).
+  const b = (w: number, ret: number, rc1: number, c01: number, c05: number, c1: number) => ({
+    binderWtPct: w,
+    metrics: {
+      retention_150: metric('retention_150', ret),
+      rate_capability_1C: metric('rate_capability_1C', rc1),
+      'capacity_0.1C': { ...metric('capacity_0.1C', c01), unit: 'mAh g⁻¹' },
+      'capacity_0.5C': { ...metric('capacity_0.5C', c05), unit: 'mAh g⁻¹' },
+      capacity_1C: { ...metric('capacity_1C', c1), unit: 'mAh g⁻¹' },
+    },
+  });
+  const r = recommend('cathode', [b(0.5, 90, 80, 150, 150, 120), b(1.5, 85, 70, 214, 160, 150)], { ...DEFAULT_RULE, highRate: 1, lowRate: 0.1 });
+  assert.equal(r.bestBinderWtPct, 0.5);
+  const v = r.robustness!.variations.find((x) => x.setting === '1 C / 0.5 C')!;
+  assert.equal(v.bestBinderWtPct, 1.5);
+});
