@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import picomatch from 'picomatch';
 import { VoidscopeError } from '../errors.js';
 import { labelFromNames, parseBinder, parseElectrode, type Electrode } from './labels.js';
 import { summarize } from './stats.js';
@@ -42,10 +43,18 @@ export interface EcMetric extends MetricInfo {
   origin: 'table' | 'cycling';
 }
 
-/** A column voidscope does not interpret, carried through. */
+/**
+ * A column voidscope does not interpret. In a table row: the cell as read. After aggregation per
+ * (electrode, binder content): numbers are summarised like the metrics (mean, sd over rows, n); a text
+ * is kept only when every row agrees (n rows), otherwise the column is reported as ignored.
+ */
 export interface ExtraValue {
   value: number | string;
   unit: string | null;
+  /** Standard deviation over rows (n − 1) for numbers of several rows; null or absent otherwise. */
+  sd?: number | null;
+  /** Rows behind the value. */
+  n?: number;
 }
 
 export interface EcRow {
@@ -326,7 +335,7 @@ function parseNumber(s: string): number | null {
 export async function readEcTable(
   file: string,
   shown: string,
-  defaults: { electrode?: Electrode | null; binderWtPct?: number | null } = {},
+  defaults: { electrode?: Electrode | null; binderWtPct?: number | null; source?: string | null } = {},
 ): Promise<{ rows: EcRow[]; warnings: string[] }> {
   const t = await readRawTable(file, shown);
   const roles = t.header.map((h, i) => {
@@ -338,11 +347,16 @@ export async function readEcTable(
   const hasElectrode = roles.some((r) => r.role === 'electrode');
   const hasBinder = roles.some((r) => r.role === 'binder');
   const fromName = labelFromNames(shown);
+  // Say what exists and the ways to give what is missing.
+  const howTo = (key: string, example: string): string =>
+    `the columns are: ${t.header.map((h) => `"${h}"`).join(', ')}; add an "${key === 'electrode' ? 'electrode' : 'binder (wt %)'}" column, ` +
+    `put it in the file name (e.g. cathode_NBR1.5.csv), or set it for this table in the study file: ` +
+    `electrochemistry: { tables: [ { files: ${shown}, ${key}: ${example} } ] }`;
   if (!hasElectrode && !defaults.electrode && !fromName.electrode) {
-    throw new VoidscopeError('EPARSE', 'no "electrode" column, and neither the study file nor the file name gives the electrode', { file: shown });
+    throw new VoidscopeError('EPARSE', `no "electrode" column, and neither the study file nor the file name gives the electrode; ${howTo('electrode', 'cathode')}`, { file: shown });
   }
   if (!hasBinder && defaults.binderWtPct == null && fromName.binderWtPct === undefined) {
-    throw new VoidscopeError('EPARSE', 'no "binder (wt %)" column, and neither the study file nor the file name gives the binder content', { file: shown });
+    throw new VoidscopeError('EPARSE', `no "binder (wt %)" column, and neither the study file nor the file name gives the binder content; ${howTo('binder', '1.5')}`, { file: shown });
   }
   const rows: EcRow[] = [];
   for (const r of t.rows) {
@@ -355,7 +369,7 @@ export async function readEcTable(
       electrode: defaults.electrode ?? fromName.electrode ?? 'cathode',
       binderWtPct: defaults.binderWtPct ?? fromName.binderWtPct ?? NaN,
       cell: null,
-      source: null,
+      source: defaults.source ?? null,
       metrics: {},
       extra: {},
     };
@@ -381,7 +395,7 @@ export async function readEcTable(
           row.cell = cell || null;
           break;
         case 'source':
-          row.source = cell || null;
+          row.source = cell || row.source;
           break;
         case 'metric': {
           const v = parseNumber(cell);
@@ -506,6 +520,11 @@ export async function readCyclingFile(
   return cell;
 }
 
+/** Cycles besides the rule's at which retention is also computed from cycling files: ⅓ and ⅔ of it, rounded. */
+export function retentionCheckCycles(retentionCycle: number): number[] {
+  return [...new Set([Math.round(retentionCycle / 3), Math.round((2 * retentionCycle) / 3)])].filter((n) => n >= 2 && n < retentionCycle);
+}
+
 function sameRate(a: number | null, b: number | null): boolean {
   return a === b || (a !== null && b !== null && Math.abs(a - b) < 1e-9);
 }
@@ -526,17 +545,21 @@ export function computeCellMetrics(cell: CyclingCell, rule: { retentionCycle: nu
   if (first.coulombicEfficiency !== null) m[metricInfo.initialCe().key] = { value: first.coulombicEfficiency, unit: '%' };
   const ces = c.slice(1).map((p) => p.coulombicEfficiency).filter((x): x is number => x !== null);
   if (ces.length) m[metricInfo.meanCe().key] = { value: ces.reduce((a, b) => a + b, 0) / ces.length, unit: '%' };
-  const target = c.find((p) => p.cycle === rule.retentionCycle);
-  if (target) {
-    const ref = c.find((p) => sameRate(p.cRate, target.cRate))!;
-    if (ref.discharge > 0 && ref !== target) {
-      m[metricInfo.retention(rule.retentionCycle).key] = { value: (target.discharge / ref.discharge) * 100, unit: '%' };
-      cell.notes.push(
-        `retention: cycle ${target.cycle} ÷ cycle ${ref.cycle}${target.cRate !== null ? ` (first cycle at ${target.cRate} C)` : ''}`,
-      );
+  // Retention at the rule's cycle, and at one and two thirds of it (for the recommendation's robustness check).
+  const at = [rule.retentionCycle, ...retentionCheckCycles(rule.retentionCycle)];
+  for (const n of at) {
+    const target = c.find((p) => p.cycle === n);
+    if (target) {
+      const ref = c.find((p) => sameRate(p.cRate, target.cRate))!;
+      if (ref.discharge > 0 && ref !== target) {
+        m[metricInfo.retention(n).key] = { value: (target.discharge / ref.discharge) * 100, unit: '%' };
+        if (n === rule.retentionCycle) {
+          cell.notes.push(`retention: cycle ${target.cycle} ÷ cycle ${ref.cycle}${target.cRate !== null ? ` (first cycle at ${target.cRate} C)` : ''}`);
+        }
+      }
+    } else if (n === rule.retentionCycle) {
+      cell.notes.push(`no cycle ${rule.retentionCycle} (last cycle ${c[c.length - 1]!.cycle}): retention not computed`);
     }
-  } else {
-    cell.notes.push(`no cycle ${rule.retentionCycle} (last cycle ${c[c.length - 1]!.cycle}): retention not computed`);
   }
   if (c.some((p) => p.cRate !== null)) {
     const seen = new Set<number>();
@@ -659,9 +682,27 @@ export function aggregateElectrochem(
         };
       }
     }
-    for (const r of list) {
-      for (const [name, v] of Object.entries(r.extra)) {
-        if (!(name in s.extra)) s.extra[name] = { ...v, from: r.file };
+    // Columns voidscope does not interpret: numbers summarised like the metrics (mean ± sd, n), a text kept
+    // only when all rows agree; never the first row's value standing for the others.
+    const names = new Set(list.flatMap((r) => Object.keys(r.extra)));
+    for (const name of names) {
+      if (name in s.extra) continue;
+      const withName = list.filter((r) => r.extra[name] !== undefined);
+      const vals = withName.map((r) => r.extra[name]!);
+      const units = [...new Set(vals.map((v) => v.unit))];
+      const files = [...new Set(withName.map((r) => r.file))].join(', ');
+      const what = `column "${name}" (${files}) for ${list[0]!.electrode} ${list[0]!.binderWtPct} wt %`;
+      if (units.length > 1) {
+        warnings.push(`${what} comes in different units (${units.join(', ')}); ignored`);
+        continue;
+      }
+      if (vals.every((v) => typeof v.value === 'number')) {
+        const st = summarize(vals.map((v) => v.value as number));
+        s.extra[name] = { value: st.mean!, unit: units[0] ?? null, sd: st.sd, n: st.n, from: files };
+      } else {
+        const texts = [...new Set(vals.map((v) => String(v.value)))];
+        if (texts.length === 1) s.extra[name] = { value: texts[0]!, unit: units[0] ?? null, sd: null, n: vals.length, from: files };
+        else warnings.push(`${what}: the rows differ (${texts.slice(0, 4).map((x) => `"${x}"`).join(', ')}${texts.length > 4 ? ', …' : ''}) and are not numbers; ignored`);
       }
     }
   }
@@ -685,4 +726,24 @@ export function aggregateElectrochem(
     }
   }
   return { byBinder, warnings };
+}
+
+/** What the study file sets for one electrochemistry table (see StudyConfig.electrochemistry.tableSpecs). */
+export interface TableSpecLike {
+  files: string[];
+  electrode: Electrode | null;
+  binderWtPct: number | null;
+  source: string | null;
+}
+
+/**
+ * Electrode, binder content and source the study file sets for the table at `rel` (the first entry whose
+ * glob matches it), for readEcTable's `defaults`; {} when none does.
+ */
+export function tableDefaultsFor(rel: string, specs: readonly TableSpecLike[] | undefined): { electrode?: Electrode | null; binderWtPct?: number | null; source?: string | null } {
+  for (const t of specs ?? []) {
+    const m = picomatch(t.files, { dot: false });
+    if (t.files.includes(rel) || m(rel)) return { electrode: t.electrode, binderWtPct: t.binderWtPct, source: t.source };
+  }
+  return {};
 }

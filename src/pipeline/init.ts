@@ -6,10 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import picomatch from 'picomatch';
 import { stringify } from 'yaml';
 import { VoidscopeError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { labelWithoutStudy, walk } from './inputs.js';
+import { readCyclingFile } from './electrochem.js';
 import { DEFAULT_RULE, STUDY_FILE_NAMES, findStudyFile } from './study.js';
 
 export interface InitResult {
@@ -32,6 +34,32 @@ function commonDir(paths: string[]): string {
   return parts.filter((x) => x !== '.' && x !== '').join('/');
 }
 
+/**
+ * The `files` of a group: a glob when one matches exactly the group's files among the data files
+ * (every file of the extension under their common folder, else those whose name holds a word all of
+ * them share, such as "cathode" or "NCM811"), else the explicit list. So `run` labels every file as
+ * the name labeller did here, also in a flat folder holding both electrodes.
+ */
+export function filesFor(mine: string[], exts: string[], others: string[]): string | string[] {
+  const ext = exts.length === 1 ? exts[0]! : `{${exts.join(',')}}`;
+  const dir = commonDir(mine);
+  const pre = dir ? `${dir}/` : '';
+  // Matched as labelWithStudy matches (picomatch, case-sensitive), against the files the group must not take.
+  const exact = (glob: string): boolean => {
+    const m = picomatch(glob, { dot: false });
+    return mine.every((f) => m(f)) && !others.some((f) => m(f));
+  };
+  const plain = `${pre}**/*${ext}`;
+  if (exact(plain)) return plain;
+  const words = (f: string): string[] => posix.basename(f).replace(/\.[^.]+$/, '').split(/[\s_.()-]+/).filter((w) => /[a-z]/i.test(w));
+  const shared = words(mine[0]!).filter((w) => mine.every((f) => words(f).some((x) => x.toLowerCase() === w.toLowerCase())));
+  for (const w of shared) {
+    const glob = `${pre}**/*${w}*${ext}`;
+    if (exact(glob)) return glob;
+  }
+  return [...mine].sort();
+}
+
 export async function initStudy(folder: string, options: { force?: boolean } = {}): Promise<InitResult> {
   if (!existsSync(folder)) throw new VoidscopeError('ENOENT', 'no such folder', { file: folder });
   const existing = findStudyFile(folder);
@@ -42,6 +70,7 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
   const all = await walk(folder, [join(folder, 'voidscope-report')]);
   const scan = labelWithoutStudy(all, null);
   const groups: Array<Record<string, unknown>> = [];
+  const labelled = [...scan.sem, ...scan.sims];
   for (const kind of ['sem', 'sims'] as const) {
     const files = kind === 'sem' ? scan.sem : scan.sims;
     for (const electrode of ['cathode', 'anode', 'full-cell'] as const) {
@@ -50,17 +79,16 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
       let exts = [...new Set(mine.map((f) => posix.extname(f.rel).toLowerCase()))];
       // SIMS maps exported both as BIF6 and as text: one form is enough (the scan already dropped the duplicates).
       if (kind === 'sims' && exts.includes('.bif6')) exts = exts.filter((e) => e === '.bif6' || mine.some((f) => posix.extname(f.rel).toLowerCase() === e && !/\.bif6$/i.test(f.rel)));
-      const dir = commonDir(mine.map((f) => f.rel));
-      const glob = `${dir ? `${dir}/` : ''}**/*${exts.length === 1 ? exts[0] : `{${exts.join(',')}}`}`;
-      const g: Record<string, unknown> = { name: `${kind.toUpperCase()} ${electrode}`, kind, electrode, files: glob };
+      const g: Record<string, unknown> = { name: `${kind.toUpperCase()} ${electrode}`, kind, electrode, files: filesFor(mine.map((f) => f.rel), exts, [...labelled.filter((f) => !mine.includes(f)).map((f) => f.rel), ...scan.unlabelled.map((u) => u.file)]) };
       // The threshold method is left to analyzePorosity's default (recorded per image in the report); pin it here if needed.
       if (kind === 'sem') g.options = { voids: 'dark' };
       else {
         g.state = 'cycled';
-        const cycles = mine.find((f) => f.label.cycles)?.label.cycles;
-        if (cycles) g.cycles = cycles;
+        const counts = new Set(mine.map((f) => f.label.cycles));
+        const only = counts.size === 1 ? [...counts][0] : null;
+        if (only) g.cycles = only;
         g.options = { channel: 'Li+' };
-        g.reference = Math.min(...mine.map((f) => f.label.binderWtPct));
+        g.reference = mine.reduce((m, f) => Math.min(m, f.label.binderWtPct), Infinity);
       }
       groups.push(g);
     }
@@ -81,11 +109,25 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
     ec.cycling = [{ files: `${dir ? `${dir}/` : ''}**/*${exts.length === 1 ? exts[0] : `{${exts.join(',')}}`}` }];
   }
   if (Object.keys(ec).length) doc.electrochemistry = ec;
+  // The rate pair of the rule: the highest and lowest C-rates the cycling files hold, where they say.
+  const rates = new Set<number>();
+  let lastCycle = 0;
+  for (const c of scan.cycling) {
+    try {
+      const cell = await readCyclingFile(join(folder, c.rel), c.rel, { electrode: 'cathode', binderWtPct: 0 }, DEFAULT_RULE);
+      for (const p of cell.cycles) if (p.cRate !== null) rates.add(p.cRate);
+      lastCycle = Math.max(lastCycle, cell.cycles[cell.cycles.length - 1]!.cycle);
+    } catch {
+      /* not a readable cycling file: `run` will report it */
+    }
+  }
+  const sortedRates = [...rates].sort((a, b) => a - b);
+  const useRates = sortedRates.length >= 2;
   doc.recommendation = {
     rule: DEFAULT_RULE.rule,
-    retentionCycle: DEFAULT_RULE.retentionCycle,
-    highRate: DEFAULT_RULE.highRate,
-    lowRate: DEFAULT_RULE.lowRate,
+    retentionCycle: lastCycle > 0 && lastCycle < DEFAULT_RULE.retentionCycle ? lastCycle : DEFAULT_RULE.retentionCycle,
+    highRate: useRates ? sortedRates[sortedRates.length - 1] : DEFAULT_RULE.highRate,
+    lowRate: useRates ? sortedRates[0] : DEFAULT_RULE.lowRate,
     margin: DEFAULT_RULE.marginPp,
     tie: DEFAULT_RULE.tiePp,
   };
@@ -93,9 +135,11 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
     '# voidscope study file, written by `voidscope init` — edit it, then run `voidscope run <folder>`.',
     '# groups: files (picomatch globs relative to this folder), kind (sem | sims), electrode (cathode | anode | full-cell),',
     '#   binder (wt %), state (pristine | cycled) and cycles; when binder/state are absent they are read from each path',
-    '#   (NBR1.5 or 1.5wt%; pristine or cycled150). options go to the analysis (SEM: method, voids, roi, pixelSize, minPore…;',
+    '#   (NBR1.5 or 1.5wt%; pristine/fresh/before or cycled150/cyc150/150cyc/after). options go to the analysis (SEM: method,',
+    '#   voids, roi, pixelSize, minPore…;',
     '#   SIMS: channel, fovUm, bin…). reference: the binder content SIMS Li+ is compared with.',
-    '# electrochemistry: tables (CSV/TSV/JSON, units in the headers, e.g. "retention_150 (%)") and per-cell cycling files.',
+    '# electrochemistry: tables (CSV/TSV/JSON, units in the headers, e.g. "retention_150 (%)"; a table without electrode or',
+    '#   binder columns: - {files: x.csv, electrode: cathode, binder: 1.5, source: published}) and per-cell cycling files.',
     '# recommendation: highest retention after retentionCycle among binder contents whose rate capability',
     '#   (highRate C / lowRate C) is within margin percentage points of the best; tie = pp below which retentions are a tie.',
     '',

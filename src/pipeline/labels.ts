@@ -1,8 +1,17 @@
 /**
  * Labelling input files with (electrode, binder content, state, kind) from their
  * paths: either by a user pattern like "{electrode}/{binder}wt/{state}/*", or by
- * recognising the usual names in any path segment ("cathode", "NBR1.5",
- * "1.5wt%", "pristine", "cycled150", "sem", "sims").
+ * recognising the usual names in any path segment ("cathode", "NCM811", "SiC",
+ * "NBR1.5", "1.5wt%", "pristine", "before", "cycled150", "cyc50", "after", "sem",
+ * "sims").
+ *
+ * Vocabulary (case-insensitive, whole words of a path segment):
+ *   electrode  cathode(s), positive, NCM/NMC with or without a composition (NCM811, NMC622), LCO, LFP, NCA
+ *              → cathode; anode(s), negative, Si-C, SiC, graphite → anode; full cell → full-cell
+ *   state      pristine, fresh, before, uncycled, as-prepared, 0cycles → pristine;
+ *              cycled, after, aged, cycled150, cycled_150, after150, cyc150, 150cyc, 150cycles → cycled (with N)
+ *   kind       sem; sims, tof-sims, tofsims, an ion label (Li+, 7Li+, Si-); a SurfaceLab image export
+ *              "<meas> (<id>) - <label>.txt|csv" → sims
  */
 import { VoidscopeError } from '../errors.js';
 
@@ -23,7 +32,7 @@ export interface PathLabel {
 export const DEFAULT_PATTERN = '{kind}/{electrode}/NBR{binder}/{state}/*';
 
 const ELECTRODE_WORDS: Array<[RegExp, Electrode]> = [
-  [/^(cathode|cathodes|positive|ncm|nmc|lco|lfp|nca)$/i, 'cathode'],
+  [/^(cathode|cathodes|positive|(?:ncm|nmc)(?:\d{3,4})?|lco|lfp|nca)$/i, 'cathode'],
   [/^(anode|anodes|negative|si-?c|graphite|sic)$/i, 'anode'],
   [/^(full[-_ ]?cell|fullcell)$/i, 'full-cell'],
 ];
@@ -53,20 +62,30 @@ export function parseBinder(token: string, bare = false): number | undefined {
   return undefined;
 }
 
-/** "pristine", "fresh", "uncycled" → pristine; "cycled150", "cycled_150", "150cycles", "after150" → cycled 150. */
+/**
+ * "pristine", "fresh", "before", "uncycled" → pristine; "cycled", "after" → cycled (count unknown);
+ * "cycled150", "cycled_150", "cyc150", "150cyc", "150cycles", "after150" → cycled 150.
+ */
 export function parseState(token: string): { state: CellState; cycles: number | null } | undefined {
   const t = token.trim();
-  if (/^(pristine|fresh|uncycled|as[-_ ]?prepared|0cycles?)$/i.test(t)) return { state: 'pristine', cycles: null };
-  let m = /^(?:cycled|cycle|after|aged)[ _-]?(\d+)?(?:[ _-]?(?:cycles?|cyc))?$/i.exec(t);
+  if (/^(pristine|fresh|before|uncycled|as[-_ ]?prepared|0[ _-]?cyc(?:les?)?)$/i.test(t)) return { state: 'pristine', cycles: null };
+  let m = /^(?:cycled|cycle|cyc|after|aged)[ _-]?(\d+)?(?:[ _-]?(?:cycles?|cyc))?$/i.exec(t);
   if (m) return { state: 'cycled', cycles: m[1] !== undefined ? Number(m[1]) : null };
   m = /^(\d+)[ _-]?(?:cycles?|cyc|cycled)$/i.exec(t);
   if (m) return { state: 'cycled', cycles: Number(m[1]) };
   return undefined;
 }
 
+/** SurfaceLab image text export: "<measurement> (<id>) - <label>.txt" (also .csv / .tsv). */
+const SURFACELAB_EXPORT = /\(\d+\)\s*-\s*[^/]+\.(txt|csv|tsv)$/i;
+
+/** An ion label as SIMS exports name their channels: "Li+", "7Li+", "Na+", "Si-", "LiF2-". */
+const ION_LABEL = /^\d{0,2}(?:li|na|k|si|c|o|s|p|f|cl|ni|co|mn|al|ti|zr|la)(?:\d|[a-z]{1,2}\d?)?[+-]$/i;
+
 export function parseKind(token: string): DataKind | undefined {
   if (/^sem$/i.test(token)) return 'sem';
   if (/^(sims|tof[-_ ]?sims|tofsims)$/i.test(token)) return 'sims';
+  if (ION_LABEL.test(token)) return 'sims';
   return undefined;
 }
 
@@ -77,8 +96,18 @@ export function parseKind(token: string): DataKind | undefined {
 export function labelFromNames(relPath: string): PathLabel {
   const out: PathLabel = {};
   const segments = relPath.split('/');
+  if (SURFACELAB_EXPORT.test(segments[segments.length - 1] ?? '')) out.kind = 'sims';
   for (const seg of segments) {
-    const words = [seg, ...seg.split(/[\s_.()\-]+/).filter((w) => w !== '')];
+    const single = seg.split(/[\s_.()\-]+/).filter((w) => w !== '');
+    // Adjacent words joined, for names split by a separator: "Si-C" → "SiC", "cycled_150" → "cycled150"
+    // (a number joins only with 2+ digits, so "after_1" stays an image index, not 1 cycle).
+    const pairs: string[] = [];
+    for (let i = 0; i + 1 < single.length; i++) {
+      const a = single[i]!;
+      const b = single[i + 1]!;
+      if ((/^[a-z]+$/i.test(a) && /^[a-z]+$/i.test(b)) || (/^[a-z]+$/i.test(a) && /^\d{2,}$/.test(b)) || (/^\d{2,}$/.test(a) && /^[a-z]+$/i.test(b))) pairs.push(a + b);
+    }
+    const words = [seg, ...single, ...pairs];
     const binder = parseBinder(seg);
     if (binder !== undefined) out.binderWtPct = binder;
     for (const w of words) {
@@ -86,8 +115,10 @@ export function labelFromNames(relPath: string): PathLabel {
       if (e) out.electrode = e;
       const s = parseState(w);
       if (s) {
+        // A bare "after"/"cycled" does not erase a cycle count another word gave ("cyc150_after").
+        const keep = s.cycles === null && out.state === s.state && typeof out.cycles === 'number';
         out.state = s.state;
-        out.cycles = s.cycles;
+        if (!keep) out.cycles = s.cycles;
       }
       const k = parseKind(w);
       if (k) out.kind = k;

@@ -114,7 +114,7 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
     if (!noWrite && !options.analyzers && overlays) await renderHeatmaps(sims, root, tmp, warnings);
 
     progress({ type: 'stage', stage: 'electrochemistry', message: 'reading electrochemistry' });
-    const { cells, ec } = await readElectrochem(root, scan, rule, failures, warnings);
+    const { cells, ec } = await readElectrochem(root, scan, rule, failures, warnings, study?.electrochemistry.tableSpecs);
 
     progress({ type: 'stage', stage: 'summary', message: 'summarising per binder content' });
     const { summary, correlations, recommendations, curves } = await summarise({ sem, sims, scan, cells, ec, rule, compare: !options.analyzers, warnings });

@@ -59,8 +59,13 @@ export function summarize(values: readonly number[], level = 0.95): Summary {
   const n = xs.length;
   if (n === 0) return { n, mean: null, sd: null, se: null, ci95: null, min: null, max: null };
   const m = mean(xs);
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
+  // A loop, not Math.min(...xs): summarize may get long arrays (house rule: never spread them into arguments).
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of xs) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
   if (n < 2) return { n, mean: m, sd: null, se: null, ci95: null, min, max };
   const sd = Math.sqrt(variance(xs));
   const se = sd / Math.sqrt(n);
@@ -215,4 +220,29 @@ function* permutations(xs: readonly number[]): Generator<number[]> {
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/**
+ * The smallest two-sided exact p Spearman's test can give for n distinct pairs: 2 / n! (only the
+ * identical and the reversed ranking reach |ρ| = 1). For n = 5: 2/120 = 1/60 ≈ 0.0167.
+ */
+export function minSpearmanP(n: number): number {
+  let f = 1;
+  for (let k = 2; k <= n; k++) f *= k;
+  return Math.min(1, 2 / f);
+}
+
+/**
+ * The caveat every rank correlation over few binder contents carries: n, the smallest p that n allows
+ * (reached by any two monotone trends), and that an association across binder contents is not evidence
+ * of a mechanism (binder content drives both quantities).
+ */
+export function correlationCaveat(n: number, rho: number | null): string {
+  const pMin = minSpearmanP(n);
+  const parts = [
+    `n = ${n} binder contents (each point a group mean): any two monotone trends give ρ = ±1 with exact p = ${round(pMin, 4)}, the smallest p ${n} points allow`,
+  ];
+  if (rho !== null && Math.abs(rho) === 1) parts.push('so this ρ says only that both quantities change monotonically with binder content');
+  parts.push('an association across binder contents, not evidence of a mechanism; the group means\' own uncertainty is not in ρ');
+  return `${parts.join('; ')}.`;
 }

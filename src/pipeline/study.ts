@@ -52,9 +52,21 @@ export interface CyclingSpec {
   source: string | null;
 }
 
+export interface TableSpec {
+  files: string[];
+  /** Electrode of every row, when the table has no electrode column (a column wins over this). */
+  electrode: Electrode | null;
+  /** Binder content (wt %) of every row, when the table has no binder column. */
+  binderWtPct: number | null;
+  /** Provenance of rows without a source column, e.g. "published". */
+  source: string | null;
+}
+
 export interface ElectrochemSpec {
-  /** Tables (CSV/TSV/JSON) of per-cell or per-binder results, relative to the study folder. */
+  /** Tables (CSV/TSV/JSON) of per-cell or per-binder results, relative to the study folder (globs). */
   tables: string[];
+  /** Tables written as mappings ({files, electrode, binder, source}); their globs are in `tables` too. */
+  tableSpecs?: TableSpec[];
   /** Per-cell cycling files (cycle, charge and discharge capacity, optional C-rate). */
   cycling: CyclingSpec[];
 }
@@ -279,7 +291,34 @@ export function parseStudy(text: string, file: string): StudyConfig {
     if (!isObj(e)) fail(p, 'expected a mapping with "tables" and/or "cycling"');
     const eo = e as Record<string, unknown>;
     checkKeys(eo, p, ['tables', 'cycling']);
-    if (eo.tables !== undefined) electrochemistry.tables = strList(eo.tables, [...p, 'tables']);
+    if (eo.tables !== undefined) {
+      // Each entry: a glob, or a mapping {files, electrode, binder, source} for tables without those columns.
+      const list = Array.isArray(eo.tables) ? eo.tables : [eo.tables];
+      if (list.length === 0) fail([...p, 'tables'], 'expected a table (glob) or a list of tables');
+      electrochemistry.tableSpecs = [];
+      list.forEach((t, i) => {
+        const tp: Path = Array.isArray(eo.tables) ? [...p, 'tables', i] : [...p, 'tables'];
+        if (typeof t === 'string') {
+          electrochemistry.tables.push(str(t, tp));
+          return;
+        }
+        if (!isObj(t)) return fail(tp, `expected a glob or a mapping with "files" (and electrode, binder, source), got ${show(t)}`);
+        checkKeys(t, tp, ['files', 'electrode', 'binder', 'source']);
+        if (t.files === undefined) fail(tp, 'missing key "files"');
+        let electrode: Electrode | null = null;
+        if (t.electrode !== undefined) {
+          electrode = parseElectrode(String(t.electrode)) ?? fail([...tp, 'electrode'], `expected cathode, anode or full-cell, got ${show(t.electrode)}`);
+        }
+        const spec: TableSpec = {
+          files: strList(t.files, [...tp, 'files']),
+          electrode,
+          binderWtPct: t.binder === undefined ? null : num(t.binder, [...tp, 'binder'], 'a binder content in wt % (a number ≥ 0)', (n) => n >= 0 && n <= 100),
+          source: t.source === undefined ? null : str(t.source, [...tp, 'source']),
+        };
+        electrochemistry.tables.push(...spec.files);
+        electrochemistry.tableSpecs!.push(spec);
+      });
+    }
     if (eo.cycling !== undefined) {
       const list = Array.isArray(eo.cycling) ? eo.cycling : [eo.cycling];
       electrochemistry.cycling = list.map((c, i) => {

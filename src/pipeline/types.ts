@@ -111,6 +111,27 @@ export interface SimsMap {
 
 export interface Stat extends Summary {
   unit: string;
+  /** What n counts: "images", "maps", "cells", "pores per image"… (absent in reports written before 0.1.1). */
+  counts?: string;
+}
+
+/**
+ * The segmentation-sensitivity band of a group's porosity (issue 10: every image's
+ * result.confidence.band = {low, high, rule}, void fraction 0..1): the group mean recomputed with
+ * every image at its band low and at its band high, in %. Kept apart from the between-image spread.
+ */
+export interface GroupBand {
+  /** Mean over images of band.low × 100, or null when not every image has a band. */
+  low: number | null;
+  high: number | null;
+  unit: '%';
+  /** Images with a band, of `of` images. */
+  n: number;
+  of: number;
+  /** The band rules the images give (deduplicated). */
+  rules: string[];
+  /** Images per confidence level (result.confidence.level), when the analysis gives one. */
+  levels?: { high: number; medium: number; low: number };
 }
 
 export interface SemStateSummary {
@@ -123,6 +144,10 @@ export interface SemStateSummary {
   poreMeanEcd: Stat;
   poreCount: Stat;
   files: string[];
+  /** Segmentation band of the porosity (null: no image carries one, "not available"). */
+  band?: GroupBand | null;
+  /** Calibration of the images: how many calibrated, uncalibrated, and the pixel-size range (µm). */
+  calibration?: { calibrated: number; uncalibrated: number; pixelSizeUm: [number, number] | null };
 }
 
 export interface BinderSummary {
@@ -133,6 +158,14 @@ export interface BinderSummary {
     cycled: SemStateSummary | null;
     /** Cycled − pristine porosity in percentage points, with Welch's 95 % interval. */
     increase: { value: number; unit: 'pp'; ci95: Interval | null; df: number | null } | null;
+    /**
+     * Every state × cycle-count group, pristine first, then cycled by cycle count (unknown count last).
+     * Images of different cycle counts are never pooled; `cycled` is the group at the electrode's main
+     * cycle count (the most common one, ties → the highest).
+     */
+    states?: SemStateSummary[];
+    /** Cycled − pristine for every cycled group (`increase` is the one of `cycled`). */
+    increases?: Array<{ cycles: number | null; value: number; unit: 'pp'; ci95: Interval | null; df: number | null }>;
   };
   sims: {
     /** Mean counts per pixel over maps. */
@@ -156,6 +189,8 @@ export interface Correlation {
   /** The plain numbers, one per binder content (n is small, so read these too). */
   points: Array<{ binderWtPct: number; x: number; y: number }>;
   spearman: SpearmanResult;
+  /** What the number can and cannot say (smallest possible p for this n; association, not mechanism). */
+  caveat?: string;
 }
 
 export interface Failure {

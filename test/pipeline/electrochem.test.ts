@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { readEcTable, readCyclingFile, aggregateElectrochem, classifyColumn, splitHeader } from '../../src/pipeline/electrochem.js';
+import { readEcTable, readCyclingFile, aggregateElectrochem, classifyColumn, splitHeader, tableDefaultsFor } from '../../src/pipeline/electrochem.js';
+import { parseStudy } from '../../src/pipeline/study.js';
 import { VoidscopeError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voidscope-ec-'));
@@ -74,7 +75,8 @@ test('a per-cell table: unit conversion, mean ± sd over cells, unknown columns 
   assert.equal(c.metrics.retention_150!.n, 2);
   assert.equal(c.metrics.retention_150!.source, 'published');
   assert.equal(c.metrics.dcir!.value, 20.5);
-  assert.deepEqual(c.extra.loading, { value: 12, unit: 'mg cm-2', from: 'cells.csv' });
+  // An uninterpreted column is summarised like the metrics: mean(12.0, 12.0) = 12, sd 0, n = 2.
+  assert.deepEqual(c.extra.loading, { value: 12, unit: 'mg cm-2', sd: 0, n: 2, from: 'cells.csv' });
 });
 
 test('TSV and JSON tables; binder and electrode from the file name', async () => {
@@ -155,4 +157,68 @@ test('several cells: mean ± sd; cycling errors name line and column', async () 
   assert.match(e.message, /not a cycling file: no charge column/);
   e = await parseError(readCyclingFile(file('c4.csv', 'cycle,charge (mAh/g),discharge (mAh/g)\n1,200,180\n'), 'cell4.csv', {}, rule));
   assert.match(e.message, /^cell4\.csv: cannot tell the electrode/);
+});
+
+test('an unrecognised column is aggregated (mean ± sd, n) or reported as ignored, never shown as the first row\'s value', async () => {
+  const p = file(
+    'extra.csv',
+    [
+      'electrode,binder (wt %),cell,thickness (µm),operator',
+      'cathode,1.5,a,60,AB',
+      'cathode,1.5,b,70,CD',
+      'cathode,2.0,c,65,AB',
+      'cathode,2.0,d,,AB',
+    ].join('\n'),
+  );
+  const { rows } = await readEcTable(p, 'extra.csv');
+  const { byBinder, warnings } = aggregateElectrochem(rows, [], { highRate: 1, lowRate: 0.1 });
+  // 1.5 wt %: mean(60, 70) = 65, sd = 10/√2 = 7.0710678118654755, n = 2 (not 60, the first cell).
+  const t = byBinder.get('cathode|1.5')!.extra['thickness']!;
+  assert.equal(t.value, 65);
+  assert.ok(Math.abs(t.sd! - 10 / Math.SQRT2) < 1e-12);
+  assert.equal(t.n, 2);
+  // 2.0 wt %: one number given (the empty cell is no value): 65, n = 1.
+  assert.deepEqual(byBinder.get('cathode|2')!.extra['thickness'], { value: 65, unit: 'µm', sd: null, n: 1, from: 'extra.csv' });
+  // Text: kept when the rows agree, ignored (with a warning naming the column) when they differ.
+  assert.deepEqual(byBinder.get('cathode|2')!.extra['operator'], { value: 'AB', unit: null, sd: null, n: 2, from: 'extra.csv' });
+  assert.equal(byBinder.get('cathode|1.5')!.extra['operator'], undefined);
+  assert.ok(warnings.some((w) => /column "operator" \(extra\.csv\) for cathode 1\.5 wt %: the rows differ \("AB", "CD"\).*ignored/.test(w)), warnings.join('\n'));
+});
+
+test('the electrode and binder of a table can be set in the study file; the error says what exists', async () => {
+  const study = parseStudy(
+    [
+      'groups: [{kind: sem, files: "*.tif"}]',
+      'electrochemistry:',
+      '  tables:',
+      '    - electrochem/summary.csv',
+      '    - files: electrochem/gitt.csv',
+      '      electrode: NCM811',
+      '      binder: 1.5',
+      '      source: published',
+    ].join('\n'),
+    'voidscope.yaml',
+  );
+  assert.deepEqual(study.electrochemistry.tables, ['electrochem/summary.csv', 'electrochem/gitt.csv']);
+  const d = tableDefaultsFor('electrochem/gitt.csv', study.electrochemistry.tableSpecs);
+  assert.deepEqual(d, { electrode: 'cathode', binderWtPct: 1.5, source: 'published' });
+  const p = file('gitt.csv', 'relative_active_surface_area (1)\n0.82\n');
+  const { rows } = await readEcTable(p, 'electrochem/gitt.csv', d);
+  assert.deepEqual([rows[0]!.electrode, rows[0]!.binderWtPct, rows[0]!.source, rows[0]!.metrics.relative_active_surface_area!.value], ['cathode', 1.5, 'published', 0.82]);
+  const e = await parseError(readEcTable(p, 'electrochem/gitt.csv'));
+  assert.match(e.message, /no "electrode" column.*the columns are: "relative_active_surface_area \(1\)"; .*study file: electrochemistry: \{ tables: \[ \{ files: electrochem\/gitt\.csv, electrode: cathode \} \] \}/);
+  assert.throws(
+    () => parseStudy('groups: [{kind: sem, files: "*.tif"}]\nelectrochemistry:\n  tables:\n    - files: x.csv\n      electrod: cathode\n', 'voidscope.yaml'),
+    /electrochemistry\.tables\[0\]\.electrod \(line 5\): unknown key \(did you mean "electrode"\?\)/,
+  );
+});
+
+test('retention is also computed at ⅓ and ⅔ of the rule\'s cycle (for the robustness check)', async () => {
+  const lines = ['cycle,c_rate (C),charge_capacity (mAh/g),discharge_capacity (mAh/g)'];
+  for (let n = 1; n <= 9; n++) lines.push(`${n},0.5,${101 - n},${100 - n}`);
+  const cell = await readCyclingFile(file('cathode_NBR1.5_cell1.csv', lines.join('\n')), 'cathode_NBR1.5_cell1.csv', {}, { retentionCycle: 9, highRate: 1, lowRate: 0.1 });
+  // Reference cycle 1 (99); cycle 3: 97/99, cycle 6: 94/99, cycle 9: 91/99.
+  assert.equal(cell.metrics.retention_9!.value, (91 / 99) * 100);
+  assert.equal(cell.metrics.retention_3!.value, (97 / 99) * 100);
+  assert.equal(cell.metrics.retention_6!.value, (94 / 99) * 100);
 });

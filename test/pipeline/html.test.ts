@@ -62,7 +62,7 @@ test('index.html renders in headless chromium with the numbers of report.json', 
       assert.ok(row, `row ${s.electrode} ${s.binderWtPct}`);
       const cyc = row.cells.cycled_porosity_mean!;
       assert.equal(Number(cyc.value), s.sem.cycled!.porosity.mean);
-      assert.ok(cyc.text!.startsWith(`${s.sem.cycled!.porosity.mean!.toFixed(2)} ± `) && cyc.text!.endsWith(`% (n = ${s.sem.cycled!.porosity.n})`), cyc.text!);
+      assert.ok(cyc.text!.startsWith(`${s.sem.cycled!.porosity.mean!.toFixed(2)} ± `) && cyc.text!.endsWith(`% (n = ${s.sem.cycled!.porosity.n} images)`), cyc.text!);
       const ret = row.cells.retention_150!;
       assert.equal(Number(ret.value), s.electrochem!.metrics.retention_150!.value);
       assert.ok(ret.text!.startsWith(s.electrochem!.metrics.retention_150!.value.toFixed(1)), ret.text!);

@@ -176,3 +176,81 @@ test('without a study file: a map exported as BIF6 and as SurfaceLab text is cou
   assert.deepEqual(r.sims.map((x) => x.rel), ['sims/anode/NBR0.5/m.bif6', 'sims/anode/NBR1.5/k (2) - Li+.txt']);
   assert.deepEqual(r.warnings, ['sims/anode/NBR0.5/m (2) - Li+.txt: the same measurement as m.bif6 (text export); the BIF6 form is used']);
 });
+
+test('label vocabulary: before/fresh → pristine; after, cycNNN, NNNcyc, cycled → cycled with N; NCM811, SiC, graphite', () => {
+  // Expected labels written by hand from the vocabulary in the issue.
+  assert.deepEqual(parseState('before'), { state: 'pristine', cycles: null });
+  assert.deepEqual(parseState('fresh'), { state: 'pristine', cycles: null });
+  assert.deepEqual(parseState('after'), { state: 'cycled', cycles: null });
+  assert.deepEqual(parseState('cyc150'), { state: 'cycled', cycles: 150 });
+  assert.deepEqual(parseState('50cyc'), { state: 'cycled', cycles: 50 });
+  assert.deepEqual(labelFromNames('NCM811_NBR1.5_before_1.tif'), { electrode: 'cathode', binderWtPct: 1.5, state: 'pristine', cycles: null });
+  assert.deepEqual(labelFromNames('SiC_NBR0.5_after_cyc50_2.tif'), { electrode: 'anode', binderWtPct: 0.5, state: 'cycled', cycles: 50 });
+  assert.deepEqual(labelFromNames('graphite_1.0wt_150cyc_after.tif'), { electrode: 'anode', binderWtPct: 1, state: 'cycled', cycles: 150 });
+  assert.deepEqual(labelFromNames('Si-C_NBR2.5_cycled_150_1.tif'), { electrode: 'anode', binderWtPct: 2.5, state: 'cycled', cycles: 150 });
+  // An image index after "after" is not a cycle count.
+  assert.deepEqual(labelFromNames('NMC622_NBR1.5_after_1.tif'), { electrode: 'cathode', binderWtPct: 1.5, state: 'cycled', cycles: null });
+  // A SurfaceLab text export is a SIMS map even without "sims" in its path.
+  assert.equal(labelFromNames('anode_NBR1.5_15cyc (2) - Li+.txt').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cyc15_Li+.txt').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cyc15_7Li+.csv').kind, 'sims');
+  assert.equal(labelFromNames('SiC_NBR2.5_cycled_2.tif').kind, undefined);
+});
+
+test('a flat folder: SIMS text exports and unlabelled files are listed by name, not dropped', () => {
+  const all = ['NCM811_NBR1.5_before_1.tif', 'anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv', 'anode_NBR2.5_Li+.txt', 'anode_Li+_map.txt', 'mystery_map.tif'];
+  const r = labelWithoutStudy(all, null);
+  assert.deepEqual(r.sem.map((x) => x.rel), ['NCM811_NBR1.5_before_1.tif']);
+  assert.deepEqual(r.sims.map((x) => [x.rel, x.total]), [['anode_NBR1.5_15cyc (2) - Li+.csv', 'anode_NBR1.5_15cyc (0) - total.csv'], ['anode_NBR2.5_Li+.txt', null]]);
+  // A SIMS map without a binder content is listed by name, not dropped.
+  assert.deepEqual(r.unlabelled.map((u) => u.file), ['anode_Li+_map.txt', 'mystery_map.tif']);
+});
+
+test('voidscope init on a flat folder with both electrodes writes what the name labeller sees', async () => {
+  const { mkdtempSync, writeFileSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { initStudy } = await import('../../src/pipeline/init.js');
+  const dir = mkdtempSync(join(tmpdir(), 'voidscope-init-flat-'));
+  try {
+    const files = [
+      'NCM811_NBR0.5_pristine_1.tif', 'NCM811_NBR0.5_cycled150_1.tif', 'SiC_NBR0.5_pristine_1.tif', 'SiC_NBR0.5_cycled150_1.tif',
+      'cathode_NBR1.5_fresh_2.tif', 'anode_NBR1.5_after_cyc150_2.tif',
+    ];
+    for (const f of files) writeFileSync(join(dir, f), 'x');
+    const r = await initStudy(dir);
+    const study = parseStudy(readFileSync(r.file, 'utf8'), r.file);
+    const all = [...files].sort();
+    const withStudy = labelWithStudy(all, study);
+    const byNames = labelWithoutStudy(all, null);
+    const key = (x: { rel: string; label: { electrode: string; binderWtPct: number; state: string; cycles: number | null } }) =>
+      `${x.rel} ${x.label.electrode} ${x.label.binderWtPct} ${x.label.state} ${x.label.cycles}`;
+    assert.deepEqual(withStudy.sem.map(key).sort(), byNames.sem.map(key).sort());
+    assert.equal(withStudy.sem.filter((x) => x.label.electrode === 'anode').length, 3);
+    assert.deepEqual(withStudy.warnings, []);
+    assert.deepEqual(withStudy.unlabelled, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('voidscope init takes the rule\'s rate pair and retention cycle from the cycling files', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { initStudy } = await import('../../src/pipeline/init.js');
+  const dir = mkdtempSync(join(tmpdir(), 'voidscope-init-rates-'));
+  try {
+    writeFileSync(join(dir, 'cathode_NBR1.5_pristine_1.tif'), 'x');
+    mkdirSync(join(dir, 'cycling'));
+    // A rate test 0.1 → 0.5 → 1.0 C, then 0.5 C to cycle 100 (the files end before the default cycle 150).
+    const lines = ['cycle,c_rate (C),charge_capacity (mAh/g),discharge_capacity (mAh/g)'];
+    for (let n = 1; n <= 100; n++) lines.push(`${n},${n <= 2 ? 0.1 : n <= 4 ? 0.5 : n <= 6 ? 1 : 0.5},180,178`);
+    writeFileSync(join(dir, 'cycling', 'cathode_NBR1.5_cell1.csv'), lines.join('\n'));
+    const r = await initStudy(dir);
+    const study = parseStudy(readFileSync(r.file, 'utf8'), r.file);
+    assert.deepEqual([study.recommendation.highRate, study.recommendation.lowRate, study.recommendation.retentionCycle], [1, 0.1, 100]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

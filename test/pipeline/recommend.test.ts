@@ -30,7 +30,7 @@ test('the bundled design: 1.5 wt % (2.0 and 2.5 retain more but are outside the 
   assert.equal(r.decided, true);
   assert.equal(r.bestBinderWtPct, 1.5);
   assert.deepEqual(r.candidates.map((c) => c.eligible), [true, true, true, false, false]);
-  assert.match(r.reasons[0]!, /^1\.5 wt % has the highest capacity retention after 150 cycles among them: 88\.9 ± 0\.3 % \(n = 2\), ahead of 1\.0 wt %/);
+  assert.match(r.reasons[0]!, /^1\.5 wt % has the highest capacity retention after 150 cycles among them: 88\.9 ± 0\.3 % \(n = 2 rows\), ahead of 1\.0 wt %/);
   assert.ok(r.reasons.some((x) => /Excluded .*2\.0 wt % \(72\.5 %, retention 89\.7 %\), 2\.5 wt % \(66\.5 %, retention 90\.2 %\) — higher retention, but too slow/.test(x)));
 });
 
@@ -56,7 +56,7 @@ test('cannot decide: statistically tied retentions (Welch interval of the differ
   const r = recommend('cathode', [binder(1.0, 88.5, 80, 1.0, 2), binder(1.5, 88.9, 80, 1.0, 2)], DEFAULT_RULE);
   assert.equal(r.decided, false);
   assert.equal(r.bestBinderWtPct, null);
-  assert.match(r.reasons[0]!, /^Cannot decide between 1\.5 wt % \(retention 88\.9 ± 1\.0 % \(n = 2\)\) and 1\.0 wt % .*includes 0/);
+  assert.match(r.reasons[0]!, /^Cannot decide between 1\.5 wt % \(retention 88\.9 ± 1\.0 % \(n = 2 rows\)\) and 1\.0 wt % .*includes 0/);
 });
 
 test('cannot decide: no spread known and the difference is below the tie tolerance', () => {
@@ -79,4 +79,66 @@ test('only one binder content within the margin', () => {
   const r = recommend('cathode', [binder(0.5, 70, 90), binder(2.5, 95, 60)], DEFAULT_RULE);
   assert.equal(r.bestBinderWtPct, 0.5);
   assert.match(r.reasons[0]!, /only binder content whose rate capability is within the margin/);
+});
+
+test('the data cannot separate two retentions: said even when the rate margin decides (1.5 and 2.0 wt % both 89.5 %)', () => {
+  // The former bundled cathode: 1.5 and 2.0 wt % both retain 89.5 % (sd 0.4 / 0.1, n = 2): Welch interval includes 0.
+  const r = recommend(
+    'cathode',
+    [binder(0.5, 78.4, 81.1, 0.3, 2), binder(1.0, 83.2, 80.6, 0.4, 2), { binderWtPct: 1.5, metrics: { retention_150: metric('retention_150', 89.5, 0.4, 2), rate_capability_5C: metric('rate_capability_5C', 78.6, 0.3, 2) } }, { binderWtPct: 2.0, metrics: { retention_150: metric('retention_150', 89.5, 0.1, 2), rate_capability_5C: metric('rate_capability_5C', 71.9, 0.3, 2) } }],
+    DEFAULT_RULE,
+  );
+  assert.equal(r.bestBinderWtPct, 1.5);
+  assert.deepEqual(r.inseparable!.map((x) => [x.a, x.b]), [[1.5, 2.0]]);
+  assert.ok(r.reasons.some((x) => /cannot separate the retentions of 1\.5 wt % .* and 2\.0 wt % .*includes 0; only the rate-capability criterion tells them apart/.test(x)), r.reasons.join('\n'));
+});
+
+test('robustness: margins, rate pairs and retention cycles that change the answer are named', () => {
+  // Retention rises with binder; rate capability (5 C / 0.1 C) falls. Margin 5 → 1.5; margin 10 (double) admits
+  // 2.0 (72.5 ≥ 82 − 10) → 2.0; no rate criterion → 2.5. Margins 0 and 2.5 → 0.5 / 1.0 (best rate 82.0, 81.1 within 2.5).
+  const r = recommend('cathode', [binder(0.5, 78.2, 82.0), binder(1.0, 83.6, 81.1), binder(1.5, 88.9, 79.4), binder(2.0, 89.7, 72.5), binder(2.5, 90.2, 66.5)], DEFAULT_RULE);
+  assert.equal(r.bestBinderWtPct, 1.5);
+  const v = Object.fromEntries(r.robustness!.variations.map((x) => [x.setting, x.bestBinderWtPct]));
+  assert.deepEqual(v, { '0 pp': 0.5, '2.5 pp': 1.0, '10 pp': 2.0, 'no rate criterion': 2.5 });
+  assert.equal(r.robustness!.stable, false);
+  assert.match(r.reasons.at(-1)!, /^Robustness: the answer depends on the choices — margin 0 pp → 0\.5 wt %; margin 2\.5 pp → 1\.0 wt %; margin 10 pp → 2\.0 wt %; margin no rate criterion → 2\.5 wt %/);
+});
+
+test('robustness: one content best in both retention and rate capability is stable under every variation', () => {
+  const m = (b: number, ret: number, ret50: number, c01: number, c05: number, c1: number) => ({
+    binderWtPct: b,
+    metrics: {
+      retention_150: metric('retention_150', ret, 0.2, 3),
+      retention_50: metric('retention_50', ret50, 0.2, 3),
+      'capacity_0.1C': { ...metric('capacity_0.1C', c01, 1, 3), unit: 'mAh g⁻¹' },
+      'capacity_0.5C': { ...metric('capacity_0.5C', c05, 1, 3), unit: 'mAh g⁻¹' },
+      'capacity_1C': { ...metric('capacity_1C', c1, 1, 3), unit: 'mAh g⁻¹' },
+    },
+  });
+  const rule = { ...DEFAULT_RULE, highRate: 1, lowRate: 0.1 };
+  const r = recommend('cathode', [m(0.5, 79, 93, 194, 150, 122), m(1.5, 89.5, 96.5, 193, 165, 154), m(2.5, 84, 94.7, 191, 155, 135)], rule);
+  assert.equal(r.bestBinderWtPct, 1.5);
+  assert.equal(r.robustness!.stable, true);
+  // Margins 0, 2.5, 10, none; rate pairs 0.5/0.1 and 1/0.5 (1/0.1 is the rule's); retention after 50 cycles.
+  assert.deepEqual(r.robustness!.variations.map((x) => x.setting), ['0 pp', '2.5 pp', '10 pp', 'no rate criterion', '0.5 C / 0.1 C', '1 C / 0.5 C', 'after 50 cycles']);
+  assert.match(r.robustness!.text, /^Robustness: the same answer \(1\.5 wt %\) under all 7 variations tried/);
+});
+
+test('robustness: another rate pair is computed from the capacities, not from the stored rule-pair rate capability', () => {
+  // Stored rate_capability_1C is 1 C / 0.1 C. For the pair 1 C / 0.5 C the capacities give: 0.5 wt % 120/150 = 80 %,
+  // 1.5 wt % 150/160 = 93.75 %, so with margin 5 only 1.5 is eligible → 1.5 (the stored values would pick 0.5).
+  const b = (w: number, ret: number, rc1: number, c01: number, c05: number, c1: number) => ({
+    binderWtPct: w,
+    metrics: {
+      retention_150: metric('retention_150', ret),
+      rate_capability_1C: metric('rate_capability_1C', rc1),
+      'capacity_0.1C': { ...metric('capacity_0.1C', c01), unit: 'mAh g⁻¹' },
+      'capacity_0.5C': { ...metric('capacity_0.5C', c05), unit: 'mAh g⁻¹' },
+      capacity_1C: { ...metric('capacity_1C', c1), unit: 'mAh g⁻¹' },
+    },
+  });
+  const r = recommend('cathode', [b(0.5, 90, 80, 150, 150, 120), b(1.5, 85, 70, 214, 160, 150)], { ...DEFAULT_RULE, highRate: 1, lowRate: 0.1 });
+  assert.equal(r.bestBinderWtPct, 0.5);
+  const v = r.robustness!.variations.find((x) => x.setting === '1 C / 0.5 C')!;
+  assert.equal(v.bestBinderWtPct, 1.5);
 });

@@ -7,7 +7,7 @@
 import { formatBinder } from '../labels.js';
 import type { StudyResult } from '../types.js';
 import type { Plot } from './plots.js';
-import { fmt, fmtCi, summaryColumns } from './tables.js';
+import { fmt, fmtCi, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
 
 export interface Thumb {
   kind: 'overlay' | 'heatmap';
@@ -67,7 +67,9 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
     );
   }
 
-  H.push('<h2 id="summary">Summary per electrode and binder content</h2>', '<p class="muted">Mean ± standard deviation (n); intervals in brackets are 95 %.</p>');
+  H.push('<h2 id="summary">Summary per electrode and binder content</h2>', '<p class="muted">Mean ± standard deviation (n, with what it counts); intervals in brackets are 95 %.</p>');
+  const note = statisticsNote(r);
+  if (note) H.push(`<p class="muted" id="statistics-note"><strong>What the statistics stand on.</strong> ${esc(note)}</p>`);
   const cols = summaryColumns(r);
   const table = (id: string, shown: typeof cols): void => {
     H.push(`<table id="${id}"><thead><tr>`, ...shown.map((c) => `<th>${esc(c.header)}</th>`), '</tr></thead><tbody>');
@@ -91,6 +93,14 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
   }
   H.push( '<p class="muted">All columns, with sd, n and interval bounds separately: <a href="summary.csv">summary.csv</a>; per image: <a href="porosity.csv">porosity.csv</a>, per map: <a href="sims.csv">sims.csv</a>; everything: <a href="report.json">report.json</a>.</p>');
 
+  const prov = provenanceRows(r);
+  if (prov.length) {
+    H.push('<h2 id="provenance">Provenance</h2><p class="muted">Where each quantity comes from: published, illustrative, or computed by voidscope from which files.</p>');
+    H.push('<table id="provenance-table"><thead><tr><th>Quantity</th><th>Electrode</th><th>NBR (wt %)</th><th>Source</th><th>From</th></tr></thead><tbody>');
+    for (const p of prov) H.push(`<tr><td>${esc(p.quantity)}</td><td>${esc(p.electrode)}</td><td>${esc(p.binders)}</td><td data-key="source">${esc(p.source)}</td><td>${esc(p.how)}</td></tr>`);
+    H.push('</tbody></table>');
+  }
+
   if (plots.length) {
     H.push('<h2 id="plots">Plots</h2><div class="figs">');
     for (const p of plots) {
@@ -103,12 +113,14 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
   }
 
   if (r.correlations.length) {
-    H.push('<h2 id="relations">Relations across binder contents</h2><p class="muted">Spearman rank correlation over binder contents (n stated); with n this small, read the plain numbers too.</p>');
-    H.push('<table><thead><tr><th>Electrode</th><th>y vs x</th><th>ρ</th><th>n</th><th>exact p</th><th>values per binder content (x → y)</th></tr></thead><tbody>');
+    H.push(
+      '<h2 id="relations">Relations across binder contents</h2><p class="muted">Spearman rank correlation over binder contents (n = number of binder contents). With five binder contents any two monotone trends give ρ = ±1 with exact p = 1/60 ≈ 0.017: read these as descriptions of trends, not as evidence of a mechanism, and read the plain numbers.</p>',
+    );
+    H.push('<table id="relations-table"><thead><tr><th>Electrode</th><th>y vs x</th><th>ρ</th><th>n (binder contents)</th><th>exact p</th><th>values per binder content (x → y)</th><th>caveat</th></tr></thead><tbody>');
     for (const c of r.correlations) {
       H.push(
         `<tr><td>${esc(c.electrode)}</td><td>${esc(c.y.label)} (${esc(c.y.unit)}) vs ${esc(c.x.label)} (${esc(c.x.unit)})</td><td class="num">${fmt(c.spearman.rho, 2)}</td><td class="num">${c.spearman.n}</td><td class="num">${fmt(c.spearman.pExact, 3)}</td>`,
-        `<td>${c.points.map((p) => `${formatBinder(p.binderWtPct)} wt %: ${fmt(p.x, 2)} → ${fmt(p.y, 2)}`).map(esc).join('; ')}</td></tr>`,
+        `<td>${c.points.map((p) => `${formatBinder(p.binderWtPct)} wt %: ${fmt(p.x, 2)} → ${fmt(p.y, 2)}`).map(esc).join('; ')}</td><td class="muted">${esc(c.caveat ?? '')}</td></tr>`,
       );
     }
     H.push('</tbody></table>');

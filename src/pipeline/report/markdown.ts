@@ -2,7 +2,7 @@
 import { formatBinder } from '../labels.js';
 import type { StudyResult } from '../types.js';
 import type { Plot } from './plots.js';
-import { fmt, summaryColumns } from './tables.js';
+import { fmt, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -30,7 +30,9 @@ export function renderMarkdown(r: StudyResult, plots: Plot[]): string {
     );
   }
   L.push('## Summary per electrode and binder content', '');
-  L.push('Mean ± standard deviation (n); intervals are 95 %.', '');
+  L.push('Mean ± standard deviation (n, with what it counts); intervals are 95 %.', '');
+  const note = statisticsNote(r);
+  if (note) L.push(`*What the statistics stand on.* ${note}`, '');
   const all = summaryColumns(r);
   const table = (cols: typeof all): void => {
     L.push(`| ${cols.map((c) => esc(c.header)).join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
@@ -44,13 +46,26 @@ export function renderMarkdown(r: StudyResult, plots: Plot[]): string {
     table([...all.filter((c) => c.key === 'electrode' || c.key === 'binder'), ...details]);
   }
   if (r.correlations.length) {
-    L.push('## Relations across binder contents', '', 'Spearman rank correlation with the number of binder contents n; with n this small read the plain numbers too.', '');
+    L.push(
+      '## Relations across binder contents',
+      '',
+      'Spearman rank correlation over the binder contents (n = number of binder contents). With five binder contents any two monotone trends give ρ = ±1 with exact p = 1/60 ≈ 0.017: read these as descriptions of trends, not as evidence of a mechanism, and read the plain numbers.',
+      '',
+    );
     for (const c of r.correlations) {
       L.push(
-        `- **${c.electrode}: ${c.y.label} vs ${c.x.label}** — ρ = ${fmt(c.spearman.rho, 2)}, n = ${c.spearman.n}${c.spearman.pExact !== null ? `, exact p = ${fmt(c.spearman.pExact, 3)}` : ''}. ` +
-          `Values (${c.x.unit} → ${c.y.unit}): ${c.points.map((p) => `${formatBinder(p.binderWtPct)} wt %: ${fmt(p.x, 2)} → ${fmt(p.y, 2)}`).join('; ')}.`,
+        `- **${c.electrode}: ${c.y.label} vs ${c.x.label}** — ρ = ${fmt(c.spearman.rho, 2)}, n = ${c.spearman.n} binder contents${c.spearman.pExact !== null ? `, exact p = ${fmt(c.spearman.pExact, 3)}` : ''}. ` +
+          `Values (${c.x.unit} → ${c.y.unit}): ${c.points.map((p) => `${formatBinder(p.binderWtPct)} wt %: ${fmt(p.x, 2)} → ${fmt(p.y, 2)}`).join('; ')}.` +
+          (c.caveat ? ` *Caveat:* ${c.caveat}` : ''),
       );
     }
+    L.push('');
+  }
+  const prov = provenanceRows(r);
+  if (prov.length) {
+    L.push('## Provenance', '', 'Where each quantity comes from: published, illustrative, or computed by voidscope from which files.', '');
+    L.push('| quantity | electrode | NBR (wt %) | source | from |', '|---|---|---|---|---|');
+    for (const p of prov) L.push(`| ${esc(p.quantity)} | ${p.electrode} | ${p.binders} | ${esc(p.source)} | ${esc(p.how)} |`);
     L.push('');
   }
   if (plots.length) {

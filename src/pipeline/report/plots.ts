@@ -36,6 +36,29 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 let binderAxis: Record<string, unknown> = {};
+
+/** What the SIMS plot's intervals are, from the methods actually used per group. */
+export function simsIntervalText(r: StudyResult): string {
+  const groups = r.summary.filter((s) => s.sims?.relative);
+  const one = groups.filter((s) => s.sims!.meanCounts.n === 1);
+  const many = groups.filter((s) => s.sims!.meanCounts.n >= 2);
+  const withCi = groups.filter((s) => s.sims!.relative!.ci95);
+  if (withCi.length === 0) return 'no intervals (too few maps)';
+  const parts: string[] = [];
+  if (one.length) parts.push(`${one.length === groups.length ? 'one map per binder content: ' : `${one.map((s) => formatBinder(s.binderWtPct)).join(', ')} wt % (one map each): `}bars are 95 % Poisson counting-noise intervals of the map's counts, with no map-to-map spread in them`);
+  if (many.length) parts.push(`${many.map((s) => formatBinder(s.binderWtPct)).join(', ')} wt % (replicate maps): bars are 95 % intervals by the delta method over the maps`);
+  return parts.join('; ');
+}
+
+/** The sources ("published", "illustrative", …) of some electrochemistry metrics across the summary. */
+function ecSources(r: StudyResult, keys: string[]): string {
+  const out = new Set<string>();
+  for (const s of r.summary) for (const k of keys) {
+    const m = s.electrochem?.metrics[k];
+    if (m) out.add(`${m.source ?? 'not stated'} (${m.origin === 'cycling' ? 'computed from cycling files' : `table ${m.from.join(', ')}`})`);
+  }
+  return out.size ? [...out].join('; ') : 'not stated';
+}
 const ELECTRODE_ORDER = ['cathode', 'anode', 'full-cell'];
 
 /** Build the Vega-Lite specs for a result (pure; exported for tests). */
@@ -50,57 +73,93 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     axis: { values: binders, format: '.1f' },
   };
 
-  // 1. Porosity before / after cycling vs binder content, mean with 95 % t interval, individual images as dots.
-  const por = r.summary.flatMap((s) =>
-    (['pristine', 'cycled'] as const)
-      .map((st) => ({ st, v: s.sem[st] }))
-      .filter((x) => x.v && x.v.porosity.mean !== null)
-      .map(({ st, v }) => ({
+  // 1. Porosity per state and cycle count vs binder content: mean with its 95 % t interval, individual images as dots.
+  // Intervals are cut to the physical 0–100 % and to an axis taken from the data (means and images), so an
+  // n = 2 interval (t = 12.7 with 1 df) cannot flatten the plot; a cut end is marked and named in the caption.
+  const stateLabel = (state: string, cycles: number | null): string => (state === 'pristine' ? 'pristine' : cycles === null ? 'cycled (count unknown)' : `after ${cycles} cycles`);
+  const porRaw = r.summary.flatMap((s) =>
+    (s.sem.states ?? [s.sem.pristine, s.sem.cycled].filter((x): x is NonNullable<typeof x> => x !== null))
+      .filter((v) => v.porosity.mean !== null)
+      .map((v) => ({
         electrode: s.electrode,
         binder: s.binderWtPct,
-        state: st === 'cycled' ? `cycled${v!.cycles ? ` (${v!.cycles} cycles)` : ''}` : 'pristine',
-        mean: v!.porosity.mean,
-        lo: v!.porosity.ci95?.low ?? v!.porosity.mean,
-        hi: v!.porosity.ci95?.high ?? v!.porosity.mean,
-        n: v!.porosity.n,
+        state: stateLabel(v.state, v.cycles),
+        mean: v.porosity.mean!,
+        lo: v.porosity.ci95?.low ?? v.porosity.mean!,
+        hi: v.porosity.ci95?.high ?? v.porosity.mean!,
+        n: v.porosity.n,
       })),
   );
   const porImages = r.sem
     .filter((s) => s.status === 'ok' && s.porosityPercent !== null)
-    .map((s) => ({ electrode: s.label.electrode, binder: s.label.binderWtPct, state: s.label.state === 'cycled' ? `cycled${s.label.cycles ? ` (${s.label.cycles} cycles)` : ''}` : 'pristine', porosity: s.porosityPercent }));
+    .map((s) => ({ electrode: s.label.electrode, binder: s.label.binderWtPct, state: stateLabel(s.label.state, s.label.cycles), porosity: s.porosityPercent! }));
+  const cut: string[] = [];
+  const axisOf = new Map<string, [number, number]>();
+  for (const e of new Set(porRaw.map((p) => p.electrode))) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of porRaw) if (p.electrode === e) (lo = Math.min(lo, p.mean)), (hi = Math.max(hi, p.mean));
+    for (const p of porImages) if (p.electrode === e) (lo = Math.min(lo, p.porosity)), (hi = Math.max(hi, p.porosity));
+    const pad = Math.max((hi - lo) * 0.25, 0.5);
+    axisOf.set(e, [Math.max(0, lo - pad), Math.min(100, hi + pad)]);
+  }
+  const por = porRaw.map((p) => {
+    const [a0, a1] = axisOf.get(p.electrode)!;
+    const lo = Math.max(p.lo, a0);
+    const hi = Math.min(p.hi, a1);
+    if (lo > p.lo + 1e-9 || hi < p.hi - 1e-9) cut.push(`${p.electrode} ${formatBinder(p.binder)} wt % ${p.state}: [${p.lo.toFixed(1)}, ${p.hi.toFixed(1)}] % (n = ${p.n})`);
+    return { ...p, lo, hi, ciLow: p.lo, ciHigh: p.hi, cutLow: lo > p.lo + 1e-9 ? lo : null, cutHigh: hi < p.hi - 1e-9 ? hi : null };
+  });
   if (por.length) {
-    // One dataset (means and images tagged by `kind`), filtered per layer: layers with their own
-    // data inside a facet would not be split by electrode.
     const values = [...por.map((p) => ({ ...p, kind: 'mean' })), ...porImages.map((p) => ({ ...p, kind: 'image' }))];
+    // Legend order: pristine, then cycle counts ascending (as the summary orders its groups).
+    const stateOrder = [...new Set(porRaw.map((p) => p.state))].sort((a, b) => {
+      const k = (x: string): number => (x === 'pristine' ? -1 : Number(/\d+/.exec(x)?.[0] ?? Number.MAX_SAFE_INTEGER));
+      return k(a) - k(b);
+    });
     const onlyMeans = [{ filter: "datum.kind === 'mean'" }];
+    const electrodes = [...axisOf.keys()];
+    // One chart per electrode (concatenated), each with its own y axis from its data; faceting would share one domain.
+    const color = { field: 'state', type: 'nominal', title: 'State', sort: stateOrder };
+    const panel = (e: string) => {
+      const [d0, d1] = axisOf.get(e)!;
+      const y = { type: 'quantitative', title: 'Porosity (%)', scale: { domain: [d0, d1], zero: false, nice: false } };
+      const mine = [{ filter: `datum.electrode === ${JSON.stringify(e)}` }];
+      return {
+        title: e,
+        width: 300,
+        height: 230,
+        layer: [
+          { transform: [...mine, ...onlyMeans], mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', ...y }, color } },
+          { transform: [...mine, ...onlyMeans], mark: { type: 'rule' }, encoding: { x: binderAxis, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color } },
+          {
+            transform: [...mine, ...onlyMeans],
+            mark: { type: 'point', filled: true, size: 70 },
+            encoding: {
+              x: binderAxis,
+              y: { field: 'mean', ...y },
+              color,
+              tooltip: [{ field: 'binder' }, { field: 'state' }, { field: 'mean', format: '.2f' }, { field: 'ciLow', format: '.2f' }, { field: 'ciHigh', format: '.2f' }, { field: 'n' }],
+            },
+          },
+          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutHigh !== null' }], mark: { type: 'point', shape: 'triangle-up', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutHigh', ...y }, color } },
+          { transform: [...mine, ...onlyMeans, { filter: 'datum.cutLow !== null' }], mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60 }, encoding: { x: binderAxis, y: { field: 'cutLow', ...y }, color } },
+          { transform: [...mine, { filter: "datum.kind === 'image'" }], mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', ...y }, color } },
+        ],
+      };
+    };
     out.push({
       name: 'porosity-vs-binder.svg',
-      title: 'Porosity before and after cycling vs binder content',
-      caption: 'Mean porosity per binder content and state; bars are 95 % Student-t intervals over images (none when n = 1); small dots are the individual images.',
+      title: 'Porosity per state and cycle count vs binder content',
+      caption:
+        'Mean porosity per binder content, state and cycle count (images of different cycle counts are never pooled); vertical lines are 95 % Student-t intervals over images (n counts images, treated as independent; none when n = 1); small dots are the individual images. ' +
+        'The y axis spans the data, not the intervals' +
+        (cut.length ? `; intervals reaching past it (or past 0–100 %) are cut at the edge and marked ▲/▼: ${cut.join('; ')}.` : '; no interval reaches past it.'),
       spec: {
         ...base,
         data: { values },
-        facet: { column: { field: 'electrode', type: 'nominal', title: null, sort: ELECTRODE_ORDER } },
-        resolve: { scale: { y: 'independent' } },
-        spec: {
-          width: 300,
-          height: 230,
-          layer: [
-            { transform: onlyMeans, mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', type: 'quantitative', title: 'Porosity (%)' }, color: { field: 'state', type: 'nominal', title: 'State' } } },
-            { transform: onlyMeans, mark: { type: 'errorbar', ticks: true }, encoding: { x: binderAxis, y: { field: 'lo', type: 'quantitative', title: 'Porosity (%)' }, y2: { field: 'hi' }, color: { field: 'state', type: 'nominal' } } },
-            {
-              transform: onlyMeans,
-              mark: { type: 'point', filled: true, size: 70 },
-              encoding: {
-                x: binderAxis,
-                y: { field: 'mean', type: 'quantitative' },
-                color: { field: 'state', type: 'nominal' },
-                tooltip: [{ field: 'binder' }, { field: 'state' }, { field: 'mean', format: '.2f' }, { field: 'n' }],
-              },
-            },
-            { transform: [{ filter: "datum.kind === 'image'" }], mark: { type: 'point', size: 14, opacity: 0.6 }, encoding: { x: binderAxis, y: { field: 'porosity', type: 'quantitative' }, color: { field: 'state', type: 'nominal' } } },
-          ],
-        },
+        hconcat: electrodes.map(panel),
+        resolve: { scale: { color: 'shared' } },
       } as unknown as TopLevelSpec,
     });
   }
@@ -117,7 +176,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     out.push({
       name: 'li-vs-binder.svg',
       title: 'Residual Li⁺ (TOF-SIMS) vs binder content',
-      caption: `Mean Li⁺ counts per pixel relative to the ${ref !== undefined ? `${formatBinder(ref)} wt % ` : ''}reference (1 = reference); bars are 95 % intervals (delta method over maps); dots are individual maps.`,
+      caption: `Mean Li⁺ counts per pixel relative to the ${ref !== undefined ? `${formatBinder(ref)} wt % ` : ''}reference (1 = reference); ${simsIntervalText(r)}; dots are individual maps.`,
       spec: {
         ...base,
         datasets: { groups: li, maps: liMaps },
@@ -149,7 +208,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     out.push({
       name: 'retention-rate-vs-binder.svg',
       title: 'Capacity retention and rate capability vs binder content',
-      caption: 'Mean over cells; bars are ± 1 standard deviation between cells (where several cells were measured).',
+      caption: `Mean over cells; bars are ± 1 standard deviation between cells (n counts cells, where several were measured). Source of the values: ${ecSources(r, [retKey, metricInfo.rateCapability(r.run.rule.highRate, r.run.rule.lowRate).key])}.`,
       spec: {
         ...base,
         data: { values: ec },
@@ -175,7 +234,11 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     out.push({
       name: 'capacity-vs-cycle.svg',
       title: 'Discharge capacity vs cycle per binder content',
-      caption: 'Mean discharge capacity over the cells of each binder content; C-rate steps show as plateaus.',
+      caption: (() => {
+        const ns = [...new Set(r.electrochem.curves.map((c) => c.points[0]?.n ?? 0))];
+        const srcs = [...new Set(r.summary.map((s) => s.electrochem?.metrics[retKey]).filter((m) => m?.origin === 'cycling').map((m) => m!.source ?? 'not stated'))];
+        return `Mean discharge capacity over the cells of each binder content (n = ${ns.join(' / ')} cells); C-rate steps show as plateaus. Source: ${srcs.length ? srcs.join('; ') : 'not stated'} (cycling files).`;
+      })(),
       spec: {
         ...base,
         data: { values: curve },
@@ -195,20 +258,26 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
     });
   }
 
-  // 5. Pore-size distributions (kernel density of equivalent diameters, per binder content and state).
+  // 5. Pore-size distributions (kernel density of equivalent diameters, per binder content and state), one plot
+  // per unit: µm (calibrated images) and px (uncalibrated) never share an axis.
   const pores = r.sem
     .filter((s) => s.status === 'ok' && s.poreEcds.length > 0)
-    .flatMap((s) => s.poreEcds.map((d) => ({ group: `${s.label.electrode}, ${s.label.state}`, binder: `${formatBinder(s.label.binderWtPct)} wt %`, ecd: d, unit: s.pores?.unit ?? 'px' })));
-  if (pores.length) {
-    const units = [...new Set(pores.map((p) => p.unit))];
+    .flatMap((s) => s.poreEcds.map((d) => ({ group: `${s.label.electrode}, ${stateLabel(s.label.state, s.label.cycles)}`, binder: `${formatBinder(s.label.binderWtPct)} wt %`, ecd: d, unit: s.pores?.unit ?? 'px' })));
+  const units = [...new Set(pores.map((p) => p.unit))].sort((a, b) => (a === 'µm' ? -1 : b === 'µm' ? 1 : a.localeCompare(b)));
+  for (const unit of units) {
+    const mine = pores.filter((p) => p.unit === unit);
+    let max = 0;
+    for (const p of mine) max = Math.max(max, p.ecd);
     out.push({
-      name: 'pore-size-distributions.svg',
-      title: 'Pore-size distributions',
-      caption: `Kernel density of pore equivalent circular diameters (${units.join(' / ')}), all images of a binder content and state pooled.`,
+      name: unit === 'µm' || units.length === 1 ? 'pore-size-distributions.svg' : `pore-size-distributions-${unit.replace(/[^a-z0-9]+/gi, '_')}.svg`,
+      title: `Pore-size distributions (${unit})`,
+      caption:
+        `Kernel density of pore equivalent circular diameters in ${unit}${unit === 'px' ? ' (uncalibrated images: no pixel size)' : ''}, all images of a binder content, state and cycle count pooled.` +
+        (units.length > 1 ? ` Images in ${units.filter((u) => u !== unit).join(', ')} are in their own plot.` : ''),
       spec: {
         ...base,
-        data: { values: pores },
-        transform: [{ density: 'ecd', groupby: ['group', 'binder'], extent: [0, Math.max(...pores.map((p) => p.ecd))] }],
+        data: { values: mine },
+        transform: [{ density: 'ecd', groupby: ['group', 'binder'], extent: [0, max] }],
         facet: { field: 'group', type: 'nominal', title: null },
         columns: 2,
         resolve: { scale: { y: 'independent' } },
@@ -217,8 +286,8 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
           height: 170,
           mark: { type: 'line' },
           encoding: {
-            x: { field: 'value', type: 'quantitative', title: `Equivalent diameter (${units.join(' / ')})` },
-            y: { field: 'density', type: 'quantitative', title: 'Density' },
+            x: { field: 'value', type: 'quantitative', title: `Equivalent diameter (${unit})` },
+            y: { field: 'density', type: 'quantitative', title: `Density (1/${unit})` },
             color: { field: 'binder', type: 'ordinal', title: 'NBR', scale: { scheme: 'viridis' } },
           },
         },

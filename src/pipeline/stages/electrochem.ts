@@ -1,9 +1,9 @@
 /** Stage 4: electrochemistry tables and cycling files, labelled and joined per electrode × binder content. */
 import { join } from 'node:path';
 import { isVoidscopeError } from '../../errors.js';
-import { aggregateElectrochem, readCyclingFile, readEcTable, type CyclingCell, type EcRow } from '../electrochem.js';
+import { aggregateElectrochem, readCyclingFile, readEcTable, tableDefaultsFor, type CyclingCell, type EcRow } from '../electrochem.js';
 import type { ScanResult } from '../inputs.js';
-import type { RecommendationRule } from '../study.js';
+import type { RecommendationRule, TableSpec } from '../study.js';
 import type { Failure } from '../types.js';
 
 export function failureOf(file: string, e: unknown): Failure {
@@ -11,12 +11,12 @@ export function failureOf(file: string, e: unknown): Failure {
   return { file, code: 'EINTERNAL', message: `${file}: ${(e as Error)?.message ?? String(e)}` };
 }
 
-export async function readElectrochem(root: string, scan: ScanResult, rule: RecommendationRule, failures: Failure[], warnings: string[]) {
+export async function readElectrochem(root: string, scan: ScanResult, rule: RecommendationRule, failures: Failure[], warnings: string[], tableSpecs?: readonly TableSpec[]) {
   const rows: EcRow[] = [];
   const cells: CyclingCell[] = [];
   for (const t of scan.tables) {
     try {
-      const r = await readEcTable(join(root, t), t);
+      const r = await readEcTable(join(root, t), t, tableDefaultsFor(t, tableSpecs));
       rows.push(...r.rows);
       warnings.push(...r.warnings);
     } catch (e) {
