@@ -26,13 +26,12 @@ export function normalCdf(z: number): number {
 }
 
 /**
- * Separability of two populations from their separation d = (μ₂ − μ₁)/√(σ₁² + σ₂²):
- * 1 − 2·Φ(−d/√2·… ) simplified to 1 − 2Φ(−d): 0 for identical populations, → 1 when they do not
- * overlap. (For equal σ, Φ(−d) is the error rate of the midpoint boundary on each class.)
+ * Separability of two populations from their separation d = (μ₂ − μ₁)/√(σ₁² + σ₂²): 1 − 2·Φ(−d/2),
+ * 0 for identical populations, 0.58 at d = 1.6, 0.77 at d = 2.4, 0.98 at d = 4.5, → 1 without overlap.
  */
 export function separabilityFromD(d: number): number {
   if (!(d > 0)) return 0;
-  return 1 - 2 * normalCdf(-d);
+  return 1 - 2 * normalCdf(-d / 2);
 }
 
 /** Share of the histogram on the void side of a fractional boundary x (bins; bins ≤ x are dark-void). */

@@ -10,13 +10,13 @@
  *     component (candidate voids), m = the first component above it holding ≥ 10 % of the pixels
  *     (the phase the voids sit in); separation d = (μm − μv)/√(σv² + σm²);
  *  4. boundary: the minimum-error (Bayes) boundary tB between v and all other components when they
- *     overlap (d ≤ 2), the area-preserving midpoint tM = (μv + μm)/2 when they are well separated
- *     (d ≥ 4: under beam blur the 50 % grey level is where a void edge is), linearly in between;
+ *     overlap (d ≤ 2.5), the area-preserving midpoint tM = (μv + μm)/2 when they are well separated
+ *     (d ≥ 4.5: under beam blur the 50 % grey level is where a void edge is), linearly in between;
  *  5. hysteresis: seeds = denoised ≤ t; grown (8-connected) into unfiltered pixels ≤ t + 0.09·w·(μm − μv)
  *     (w the same 0…1 weight), which brings back thin gaps and cracks attached to pores that the median
  *     narrowed;
  *  6. band: the same segmentation with the boundary moved by ± the denoised image's noise σ, and, when
- *     d < 4, also at tB and tM (confidence.ts); level from d and the band width.
+ *     d < 4.5, also at tB and tM (confidence.ts); level from d and the band width.
  *
  * Pure: typed arrays in, Segmentation out; no I/O. Cost: one median (ImageJ's, 8-bit), five EM fits on
  * a 256-bin histogram, three seed-and-grow passes.
@@ -45,6 +45,13 @@ export interface AutoSpec {
 
 /** Share of the pixels a component must hold to count as a phase ("major") rather than a side population. */
 export const MAJOR_WEIGHT = 0.1;
+/** Density level (share of the mode) at which the dark flank of the matrix phase is measured. */
+export const FLANK_LEVEL = 0.25;
+/** Separation at or below which the minimum-error boundary is used, and at or above which the midpoint. */
+export const D_OVERLAP = 2.5;
+export const D_SEPARATED = 4.5;
+/** Half-width of the band's boundary shift, in noise σ of the denoised image. */
+export const BAND_SIGMAS = 2;
 /** Growth allowance above the seed boundary, as a share of the void–matrix contrast (see README.md). */
 export const GROW_SHARE = 0.09;
 
@@ -161,27 +168,49 @@ export interface VoidRule {
 export function voidRule(components: readonly MixtureComponent[]): VoidRule | null {
   if (components.length < 2) return null;
   const v = components[0]!;
-  let m = components.slice(1).find((c) => c.weight >= MAJOR_WEIGHT);
+  const rest = components.slice(1);
+  const restDensity = (x: number): number => {
+    let s = 0;
+    for (const c of rest) s += componentDensity(c, x);
+    return s;
+  };
+  // The phase the voids sit in: the mode of the rest of the mixture nearest above the void component
+  // (first local maximum of its density holding a major share), and its spread on the dark side: the
+  // distance from that mode down to where the rest density falls to a quarter of the mode, divided by
+  // 1.665 (the σ of a Gaussian flank with that quarter-height point). Broad, low catch-all components
+  // (partial-volume edge pixels) then do not count as spread; a heavy dark flank of the phase does.
+  let m = rest.find((c) => c.weight >= MAJOR_WEIGHT);
   if (!m) {
-    m = components[1]!;
-    for (const c of components.slice(1)) if (c.weight > m.weight) m = c;
+    m = rest[0]!;
+    for (const c of rest) if (c.weight > m.weight) m = c;
   }
-  const d = (m.mean - v.mean) / Math.sqrt(v.sd * v.sd + m.sd * m.sd);
-  const midpoint = (v.mean + m.mean) / 2;
+  let mode = m.mean;
+  let best = restDensity(mode);
+  for (let x = Math.floor(m.mean - 2 * m.sd); x <= m.mean + 2 * m.sd; x += 0.25) {
+    const dn = restDensity(x);
+    if (dn > best) {
+      best = dn;
+      mode = x;
+    }
+  }
+  let flank = mode;
+  while (flank > v.mean && restDensity(flank) > best * FLANK_LEVEL) flank -= 0.25;
+  const sdLeft = Math.max(0.5, (mode - flank) / Math.sqrt(-2 * Math.log(FLANK_LEVEL)));
+  const matrix: MixtureComponent = { weight: m.weight, mean: mode, sd: sdLeft };
+  const d = (mode - v.mean) / Math.sqrt(v.sd * v.sd + sdLeft * sdLeft);
+  const midpoint = (v.mean + mode) / 2;
   let bayes = midpoint;
-  for (let x = Math.ceil(v.mean); x <= m.mean; x++) {
-    let others = 0;
-    for (const c of components) if (c !== v) others += componentDensity(c, x);
-    if (componentDensity(v, x) < others) {
+  for (let x = Math.ceil(v.mean); x <= mode; x++) {
+    if (componentDensity(v, x) < restDensity(x)) {
       bayes = x - 1;
       break;
     }
   }
   bayes = Math.min(bayes, midpoint);
-  const w = Math.min(1, Math.max(0, (d - 2) / 2));
+  const w = Math.min(1, Math.max(0, (d - D_OVERLAP) / (D_SEPARATED - D_OVERLAP)));
   const seed = Math.floor(bayes + w * (midpoint - bayes));
-  const grow = Math.floor(seed + GROW_SHARE * w * (m.mean - v.mean));
-  return { void: v, matrix: m, d, bayes, midpoint, w, seed, grow };
+  const grow = Math.floor(seed + GROW_SHARE * w * (mode - v.mean));
+  return { void: v, matrix, d, bayes, midpoint, w, seed, grow };
 }
 
 /** The automatic segmenter. See the module header and README.md. */
@@ -239,17 +268,17 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const value = main.voids / pixels;
 
   // band: boundary ± σ of the denoised plane; with overlapping classes also the two defensible rules
-  const delta = Math.max(1, Math.round(sigmaDen));
+  const delta = Math.max(1, Math.round(BAND_SIGMAS * sigmaDen));
   const fr = (s: number, g: number): number => seedAndGrow(den, raw, W, H, area, s, g, stack).voids / pixels;
   let low = Math.min(value, fr(rule.seed - delta, rule.grow - delta));
   let high = Math.max(value, fr(rule.seed + delta, rule.grow + delta));
-  let bandRule = `void fraction with the seed and growth boundaries moved by ± ${delta} grey levels (the denoised image's noise σ, at least 1)`;
-  if (rule.d < 4) {
+  let bandRule = `void fraction with the seed and growth boundaries moved by ± ${delta} grey levels (${BAND_SIGMAS} × the denoised image's noise σ, at least 1)`;
+  if (rule.d < D_SEPARATED) {
     const fb = fr(Math.floor(rule.bayes), Math.floor(rule.bayes));
     const fm = fr(Math.floor(rule.midpoint), Math.floor(rule.midpoint + GROW_SHARE * (rule.matrix.mean - rule.void.mean)));
     low = Math.min(low, fb, fm);
     high = Math.max(high, fb, fm);
-    bandRule += `, and at the minimum-error and the area-preserving boundaries (classes overlap: d = ${rule.d.toFixed(1)} < 4)`;
+    bandRule += `, and at the minimum-error and the area-preserving boundaries (classes overlap: d = ${rule.d.toFixed(1)} < ${D_SEPARATED})`;
   }
   const band: VoidFractionBand = { low, high, rule: bandRule };
   const separability = separabilityFromD(rule.d);
@@ -257,7 +286,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   if (rule.void.weight < 0.0005 && value < 0.001) {
     notes.push('no distinct dark population: void fraction ≈ 0');
   }
-  if (rule.void.weight >= MAJOR_WEIGHT * 4 && rule.d < 4) level = 'low';
+  if (rule.void.weight >= MAJOR_WEIGHT * 4 && rule.d < D_SEPARATED) level = 'low';
   const pp = (x: number): string => (x * 100).toFixed(1);
   if (level === 'low') {
     warnings.push(
