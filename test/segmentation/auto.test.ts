@@ -1,0 +1,193 @@
+/**
+ * The automatic segmenter (src/segmentation/auto): accuracy against known truth and on real images.
+ *
+ * Where the expected values come from:
+ *  - generated dense electrodes: the generator's own void mask (scripts/samples/dense.ts, seeded);
+ *    the tolerances are the issue's target (1 pp) and the accuracy measured by
+ *    `npm run bench:segmentation` (max 0.69 pp, band contains the truth in 16/20);
+ *  - bundled samples: samples/sem/ground-truth.json (generator scripts/samples/sem.ts);
+ *  - llzo cathode: the issue's by-eye range 5–9 % (hand-set --threshold 35..45 --gaussian 1 gives 4.4–8.5 %);
+ *  - kit fibre test.tif: the issue says the void class is ambiguous there → must not be 'high';
+ *  - taufactor electrode.tiff page 0: MANIFEST.md, pore fraction 0.449737548828125 (label 0);
+ *  - hand-made histograms and noise: computed by hand in the test.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { denseSuite, denseSpec, generateDenseImage } from '../../scripts/samples/dense.js';
+import { mulberry32, normal } from '../../scripts/lib/random.js';
+import { createRaster, type Raster } from '../../src/raster/types.js';
+import { phaseCounts, VOID } from '../../src/raster/labels.js';
+import { readImage } from '../../src/raster/read.js';
+import { tryAllThresholds } from '../../src/segmentation/threshold/index.js';
+import { segmentAuto, noiseReport, thresholdBand, fitMixture, voidRule } from '../../src/segmentation/auto/index.js';
+import type { Segmentation } from '../../src/segmentation/segmentation-types.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REF = join(ROOT, '..', 'shared', 'refdata', 'sem');
+
+function vf(s: Segmentation): number {
+  const c = phaseCounts(s.labels);
+  return c[VOID]! / (c[1]! + c[2]!);
+}
+
+test('generated dense electrodes: auto within 1 pp of the truth on all 20 cases (MultiOtsu off by up to 40 pp); band contains the truth on ≥ 15', () => {
+  let covered = 0;
+  let worstMulti = 0;
+  for (const c of denseSuite()) {
+    const img = generateDenseImage(c.spec);
+    const raster = createRaster(img.width, img.height, img.pixels);
+    const s = segmentAuto({ raster, area: null }, { method: 'auto' });
+    const f = vf(s);
+    assert.ok(Math.abs(f - img.trueVoidFraction) <= 0.01, `${c.name}: auto ${f} vs truth ${img.trueVoidFraction}`);
+    const b = s.confidence.band!;
+    assert.ok(b.low <= f && f <= b.high, `${c.name}: band ${b.low}–${b.high} must contain the value ${f}`);
+    if (img.trueVoidFraction >= b.low && img.trueVoidFraction <= b.high) covered++;
+    const multi = tryAllThresholds(raster, { methods: ['MultiOtsu'] }).methods[0]!.voidFraction;
+    worstMulti = Math.max(worstMulti, Math.abs(multi - img.trueVoidFraction));
+    assert.equal(s.record.segmenter, 'auto');
+    assert.equal(s.record.thresholds.length, 2);
+  }
+  assert.ok(covered >= 15, `band covered the truth in ${covered}/20 (bench: 16/20)`);
+  // the failure this segmenter fixes: today's default is tens of points off on these images
+  assert.ok(worstMulti > 0.3, `MultiOtsu worst error ${worstMulti}`);
+});
+
+test('16-bit, float and bright-void versions of a dense image give the same void fraction (±0.3 pp)', () => {
+  const img = generateDenseImage(denseSpec(0.05, 4711, { width: 320, height: 240 }));
+  const n = img.pixels.length;
+  const base = vf(segmentAuto({ raster: createRaster(img.width, img.height, img.pixels), area: null }));
+  const u16 = new Uint16Array(n);
+  const f32 = new Float32Array(n);
+  const inv = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    u16[i] = img.pixels[i]! * 257 + 100;
+    f32[i] = img.pixels[i]! / 255 - 0.5;
+    inv[i] = 255 - img.pixels[i]!;
+  }
+  const r16 = vf(segmentAuto({ raster: createRaster(img.width, img.height, u16), area: null }));
+  const rf = vf(segmentAuto({ raster: createRaster(img.width, img.height, f32), area: null }));
+  const rb = vf(segmentAuto({ raster: createRaster(img.width, img.height, inv), area: null }, { method: 'auto', voids: 'bright' }));
+  for (const [name, v] of [['16-bit', r16], ['float', rf], ['bright', rb]] as const) {
+    assert.ok(Math.abs(v - base) <= 0.003, `${name}: ${v} vs 8-bit ${base}`);
+  }
+  assert.ok(Math.abs(base - img.trueVoidFraction) <= 0.01);
+});
+
+test('analysed area: pixels outside are label 0 and not counted; an empty area is EEMPTY', () => {
+  const img = generateDenseImage(denseSpec(0.06, 99, { width: 256, height: 192 }));
+  const raster = createRaster(img.width, img.height, img.pixels);
+  const area = new Uint8Array(img.pixels.length);
+  area.fill(1, 0, 256 * 96);
+  const s = segmentAuto({ raster, area });
+  for (let i = 256 * 96; i < area.length; i++) assert.equal(s.labels.data[i], 0);
+  assert.throws(() => segmentAuto({ raster, area: new Uint8Array(area.length) }), /no pixels/);
+  assert.throws(() => segmentAuto({ raster, area: null }, { method: 'auto', denoise: -1 }), /denoise/);
+});
+
+test('a flat image (one grey level) has no void population: 0 voids, low confidence, a warning', () => {
+  const raster: Raster = createRaster(64, 48, new Uint8Array(64 * 48).fill(120));
+  const s = segmentAuto({ raster, area: null });
+  assert.equal(vf(s), 0);
+  assert.equal(s.confidence.level, 'low');
+  assert.ok(s.confidence.warnings.length > 0);
+});
+
+test('bundled samples/sem: auto recovers every ground-truth void fraction within 0.25 pp (bench: max 0.18 pp)', async () => {
+  const gt = JSON.parse(readFileSync(join(ROOT, 'samples', 'sem', 'ground-truth.json'), 'utf8')) as {
+    images: { file: string; trueVoidFraction: number; micrographRows: number }[];
+  };
+  assert.equal(gt.images.length, 40);
+  for (const t of gt.images) {
+    const { raster } = await readImage(join(ROOT, 'samples', 'sem', t.file));
+    const area = new Uint8Array(raster.width * raster.height);
+    area.fill(1, 0, raster.width * t.micrographRows);
+    const s = segmentAuto({ raster, area });
+    assert.ok(Math.abs(vf(s) - t.trueVoidFraction) <= 0.0025, `${t.file}: ${vf(s)} vs ${t.trueVoidFraction}`);
+  }
+});
+
+test('thresholdBand: hand-computed bands on hand-made histograms', () => {
+  // deep valley: 1000 dark px in bins 0–9, 9000 in 100–199; any boundary 45–55 gives 10 %
+  const valley = new Float64Array(256);
+  for (let b = 0; b < 10; b++) valley[b] = 100;
+  for (let b = 100; b < 200; b++) valley[b] = 90;
+  const v = thresholdBand(valley, 50, 'dark', 5);
+  assert.equal(v.low, 0.1);
+  assert.equal(v.high, 0.1);
+  // flat histogram (1 px per bin): boundary 127 ± 10 → bins ≤ 117 … ≤ 137 → 118/256 … 138/256
+  const flat = new Float64Array(256).fill(1);
+  const f = thresholdBand(flat, 127, 'dark', 10);
+  assert.equal(f.low, 118 / 256);
+  assert.equal(f.high, 138 / 256);
+  const fb = thresholdBand(flat, 127, 'bright', 10);
+  assert.equal(fb.low, 1 - 138 / 256);
+  assert.equal(fb.high, 1 - 118 / 256);
+  // δ below one bin is raised to one bin
+  assert.equal(thresholdBand(flat, 127, 'dark', 0.2).high, 129 / 256);
+  assert.match(f.rule, /noise σ/);
+});
+
+test('noiseReport: σ of white Gaussian noise (σ = 10) on flat grey with a step is recovered within 5 %', () => {
+  const W = 400;
+  const H = 300;
+  const rnd = mulberry32(5);
+  const d = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) d[y * W + x] = (x < W / 2 ? 80 : 160) + 10 * normal(rnd);
+  const r = noiseReport(createRaster(W, H, d), null);
+  assert.ok(Math.abs(r.sigma - 10) < 0.5, `σ = ${r.sigma}`);
+  // contrast p95 − p5 ≈ 80 + 2·1.645·10 ≈ 113 → relative ≈ 0.088: high → median 2
+  assert.equal(r.level, 'high');
+  assert.equal(r.suggestedMedian, 2);
+  assert.match(r.recommendation!, /median 2/);
+  const quiet = noiseReport(createRaster(W, H, d.map((v) => Math.round((v - 120) / 10) * 10 + 120)), null);
+  assert.ok(quiet.sigma >= 0);
+});
+
+test('Gaussian mixture: two separated populations are found (weights, means) and the void rule lies between them', () => {
+  const h = new Float64Array(256);
+  for (let b = 0; b < 256; b++) h[b] = 500 * Math.exp(-0.5 * ((b - 40) / 5) ** 2) + 4500 * Math.exp(-0.5 * ((b - 150) / 10) ** 2);
+  const fit = fitMixture(h, 2);
+  const [a, b] = fit.components;
+  assert.ok(Math.abs(a!.mean - 40) < 0.5 && Math.abs(b!.mean - 150) < 0.5);
+  assert.ok(Math.abs(a!.weight - 500 * 5 / (500 * 5 + 4500 * 10)) < 0.005);
+  const rule = voidRule(fit.components)!;
+  assert.ok(rule.d > 9);
+  assert.equal(rule.seed, Math.floor((40 + 150) / 2)); // separated: the area-preserving midpoint
+});
+
+const REAL = existsSync(REF);
+test('real LLZO–LCO composite cathode: auto lands in the by-eye 5–9 % range (default MultiOtsu 33 %) and is not "high"', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'llzo_lco_cathode', 'Picture1cropped.png'));
+  const s = segmentAuto({ raster, area: null });
+  const f = vf(s);
+  assert.ok(f >= 0.05 && f <= 0.09, `llzo auto ${f}`);
+  assert.ok(s.confidence.band!.low <= 0.05 && s.confidence.band!.high >= 0.09, JSON.stringify(s.confidence.band));
+  assert.notEqual(s.confidence.level, 'high');
+  assert.ok(s.confidence.warnings.length > 0);
+});
+
+test('real fibre cross-section (kit test.tif): the ambiguous void class is flagged (level low or medium, a warning, band ≥ 5 pp)', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'kit_sem_mapping_zeiss', 'test.tif'));
+  const s = segmentAuto({ raster, area: null });
+  assert.notEqual(s.confidence.level, 'high');
+  assert.ok(s.confidence.warnings.length > 0);
+  assert.ok(s.confidence.band!.high - s.confidence.band!.low >= 0.05, JSON.stringify(s.confidence.band));
+});
+
+test('real noisy FIB-SEM slice: noiseReport suggests a median filter; auto is low confidence', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'kit_sem_mapping_zeiss', 'InLens_keyframe_00001_slice_00006_z=1.6659um.tif'));
+  const nr = noiseReport(raster, null);
+  assert.ok(nr.suggestedMedian !== null && nr.suggestedMedian >= 1, JSON.stringify(nr));
+  assert.match(nr.recommendation!, /median/);
+  assert.equal(segmentAuto({ raster, area: null }).confidence.level, 'low');
+});
+
+test('taufactor labelled NMC volume, page 0: the pore phase is recovered exactly (0.449737548828125), high confidence', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'taufactor', 'electrode.tiff'), { page: 0 });
+  const s = segmentAuto({ raster, area: null });
+  assert.equal(vf(s), 0.449737548828125);
+  assert.equal(s.confidence.level, 'high');
+});
