@@ -18,7 +18,8 @@ import { readImage } from '../src/raster/read.js';
 import { createRaster, type Raster } from '../src/raster/types.js';
 import { phaseCounts, VOID } from '../src/raster/labels.js';
 import { tryAllThresholds } from '../src/segmentation/threshold/index.js';
-import { segmentAuto, noiseReport } from '../src/segmentation/auto/index.js';
+import { segmentAuto, noiseReport, bandForThreshold } from '../src/segmentation/auto/index.js';
+import { computeThreshold } from '../src/segmentation/threshold/index.js';
 import type { Segmentation } from '../src/segmentation/segmentation-types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,8 +131,13 @@ async function main(): Promise<void> {
         const g = globals(img.raster);
         const nr = noiseReport(img.raster, null);
         const b = s.confidence.band!;
+        const gb = (['Otsu', 'MultiOtsu'] as const).map((m) => {
+          const t = computeThreshold(img.raster, { method: m });
+          const b2 = bandForThreshold(img.raster, null, t, { noiseSigma: nr.sigma, observed: m === 'Otsu' ? g.otsu : g.multi });
+          return `${m} band ${pct(b2.low)}–${pct(b2.high)}`;
+        });
         process.stdout.write(
-          `${rel.slice(0, 44).padEnd(44)} ${pct(voidFraction(s))}  ${pct(b.low)}–${pct(b.high)}  ${s.confidence.level.padEnd(6)} ${(s.confidence.separability ?? 0).toFixed(2)} ${pct(g.otsu)}  ${pct(g.multi)}   ${nr.sigma.toFixed(1)} (${(nr.relative * 100).toFixed(1)} %)${nr.suggestedMedian ? ` median ${nr.suggestedMedian} suggested` : ''}\n`,
+          `${rel.slice(0, 44).padEnd(44)} ${pct(voidFraction(s))}  ${pct(b.low)}–${pct(b.high)}  ${s.confidence.level.padEnd(6)} ${(s.confidence.separability ?? 0).toFixed(2)} ${pct(g.otsu)}  ${pct(g.multi)}   ${nr.sigma.toFixed(1)} (${(nr.relative * 100).toFixed(1)} %)${nr.suggestedMedian ? ` median ${nr.suggestedMedian} suggested` : ''}\n${' '.repeat(46)}(global methods, thresholdBand: ${gb.join('; ')})\n`,
         );
       }
     }

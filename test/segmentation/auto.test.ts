@@ -22,7 +22,8 @@ import { createRaster, type Raster } from '../../src/raster/types.js';
 import { phaseCounts, VOID } from '../../src/raster/labels.js';
 import { readImage } from '../../src/raster/read.js';
 import { tryAllThresholds } from '../../src/segmentation/threshold/index.js';
-import { segmentAuto, noiseReport, thresholdBand, fitMixture, voidRule } from '../../src/segmentation/auto/index.js';
+import { segmentAuto, noiseReport, thresholdBand, bandForThreshold, groupBands, fitMixture, voidRule } from '../../src/segmentation/auto/index.js';
+import { computeThreshold, manualThreshold } from '../../src/segmentation/threshold/index.js';
 import type { Segmentation } from '../../src/segmentation/segmentation-types.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -125,8 +126,13 @@ test('thresholdBand: hand-computed bands on hand-made histograms', () => {
   const fb = thresholdBand(flat, 127, 'bright', 10);
   assert.equal(fb.low, 1 - 138 / 256);
   assert.equal(fb.high, 1 - 118 / 256);
-  // δ below one bin is raised to one bin
-  assert.equal(thresholdBand(flat, 127, 'dark', 0.2).high, 129 / 256);
+  // fractional δ interpolates within the neighbouring bin; δ = 0 (noise-free) gives a point
+  const frac = thresholdBand(flat, 127, 'dark', 0.25);
+  assert.equal(frac.low, 127.75 / 256);
+  assert.equal(frac.high, 128.25 / 256);
+  const point = thresholdBand(flat, 127, 'dark', 0);
+  assert.equal(point.low, 128 / 256);
+  assert.equal(point.high, 128 / 256);
   assert.match(f.rule, /noise σ/);
 });
 
@@ -190,4 +196,38 @@ test('taufactor labelled NMC volume, page 0: the pore phase is recovered exactly
   const s = segmentAuto({ raster, area: null });
   assert.equal(vf(s), 0.449737548828125);
   assert.equal(s.confidence.level, 'high');
+});
+
+test('bandForThreshold: an ImageJ threshold keeps its value; 8-bit band = F(t ± σ) by hand; noise-free labels give a point', () => {
+  // 8-bit: grey g has (g + 1) pixels for g < 100 and none above; Otsu is whatever ImageJ says, the band is checked by hand
+  const vals: number[] = [];
+  for (let g = 0; g < 100; g++) for (let k = 0; k <= g; k++) vals.push(g);
+  const data = Uint8Array.from(vals);
+  const raster = createRaster(data.length, 1, data);
+  const t = manualThreshold(raster, 49, 'dark');
+  const total = (100 * 101) / 2;
+  // σ = 2 given: boundary 47 … 51 → Σ_{g≤47}(g+1) = 48·49/2 = 1176, Σ_{g≤51}(g+1) = 52·53/2 = 1378
+  const b = bandForThreshold(raster, null, t, { noiseSigma: 2 });
+  assert.equal(b.low, 1176 / total);
+  assert.equal(b.high, 1378 / total);
+  const otsu = computeThreshold(raster, { method: 'Otsu' });
+  const bo = bandForThreshold(raster, null, otsu, { noiseSigma: 0 });
+  assert.equal(bo.low, bo.high); // noise-free: a point, at ImageJ's own threshold
+  let below = 0;
+  for (const v of vals) if (v <= otsu.value) below++;
+  assert.equal(bo.low, below / total);
+});
+
+test('groupBands keeps the spread between images and the segmentation band apart (hand-computed)', () => {
+  const g = groupBands([
+    { value: 0.10, band: { low: 0.09, high: 0.12, rule: '' } },
+    { value: 0.12, band: { low: 0.11, high: 0.12, rule: '' } },
+    { value: 0.08, band: null },
+  ]);
+  assert.equal(g.n, 3);
+  assert.ok(Math.abs(g.mean - 0.1) < 1e-15);
+  assert.ok(Math.abs(g.sdBetweenImages! - 0.02) < 1e-15); // values 0.10, 0.12, 0.08: SD = 0.02
+  assert.ok(Math.abs(g.segmentation!.low - 0.1) < 1e-15);
+  assert.ok(Math.abs(g.segmentation!.high - 0.12) < 1e-15);
+  assert.ok(Math.abs(g.segmentation!.meanHalfWidth - 0.01) < 1e-15); // (0.015 + 0.005) / 2
 });

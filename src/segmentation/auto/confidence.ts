@@ -5,7 +5,8 @@
  * threshold, ImageJ methods included, without changing their threshold):
  *
  *   band = [F(t − δ), F(t + δ)],  F(x) = share of the analysed pixels on the void side of boundary x,
- *   δ = the image's noise σ (Immerkær, see noise.ts) expressed in histogram bins, at least 1 bin.
+ *   δ = the image's noise σ (Immerkær, see noise.ts) expressed in histogram bins (fractional bins are
+ *   interpolated linearly; δ = 0, a noise-free image, gives a zero-width band).
  *
  * A pixel whose grey value lies within one noise σ of the boundary cannot be assigned to either side
  * from its value alone; F over that range is how far the void fraction moves when the boundary moves
@@ -14,8 +15,11 @@
  * The automatic segmenter (index.ts) widens this with the spread of its two defensible boundaries when
  * the classes overlap. README.md gives the measured coverage.
  */
+import type { Raster } from '../../raster/types.js';
 import type { Polarity } from '../threshold/compute.js';
+import { binOf, histogramWithMap } from '../threshold/histogram.js';
 import type { VoidFractionBand } from '../segmentation-types.js';
+import { noiseReport } from './noise.js';
 
 /** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
@@ -63,7 +67,7 @@ export function thresholdBand(
   deltaBins: number,
   observed?: number,
 ): VoidFractionBand {
-  const d = Math.max(1, Number.isFinite(deltaBins) ? deltaBins : 1);
+  const d = Math.max(0, Number.isFinite(deltaBins) ? deltaBins : 0);
   let a = voidShareAt(counts, threshold - d, polarity);
   let b = voidShareAt(counts, threshold + d, polarity);
   if (a > b) [a, b] = [b, a];
@@ -74,13 +78,13 @@ export function thresholdBand(
   return {
     low: a,
     high: b,
-    rule: `void fraction over thresholds t ± δ, δ = ${d.toFixed(1)} histogram bins = the image's noise σ (Immerkær; at least 1 bin): pixels within one noise σ of the boundary cannot be assigned from their value`,
+    rule: `void fraction over thresholds t ± δ, δ = ${d.toFixed(1)} histogram bins = the image's noise σ (Immerkær): pixels within one noise σ of the boundary cannot be assigned from their value`,
   };
 }
 
 /** Convert a noise σ in raster units to histogram bins of width `binWidth` (raster units per bin). */
 export function noiseInBins(sigma: number, binWidth: number): number {
-  return binWidth > 0 ? sigma / binWidth : 1;
+  return binWidth > 0 ? sigma / binWidth : 0;
 }
 
 export type ConfidenceLevel = 'high' | 'medium' | 'low';
@@ -96,4 +100,67 @@ export function confidenceLevel(d: number, value: number, band: VoidFractionBand
   if (!(d >= 2.5) || width > Math.max(0.05, value)) return 'low';
   if (d >= 4 && width <= Math.max(0.01, 0.2 * value)) return 'high';
   return 'medium';
+}
+
+/**
+ * The band of a threshold already computed on a raster (a `ThresholdResult` from computeThreshold,
+ * manualThreshold or tryAllThresholds — the threshold itself is not changed): the histogram is rebuilt
+ * with the same binning rule (`bins`, default ImageJ's), the threshold's bin is its `bin` when given,
+ * else the bin of its value; δ = noise σ (`noiseSigma`, raster units; default `noiseReport(raster,
+ * area).sigma`) / the histogram's bin width. `observed` (the measured void fraction) is kept inside.
+ */
+export function bandForThreshold(
+  raster: Raster,
+  area: Uint8Array | null,
+  threshold: { value: number; polarity: Polarity; bin?: number | null },
+  opts: { bins?: 'imagej' | number; noiseSigma?: number; observed?: number } = {},
+): VoidFractionBand {
+  const { hist, map } = histogramWithMap(raster, { mask: area ?? undefined, bins: opts.bins ?? 'imagej' });
+  let t: number;
+  if (threshold.bin !== undefined && threshold.bin !== null) t = threshold.bin;
+  else if (map === null) t = Math.floor(threshold.value);
+  else t = binOf(threshold.value, map);
+  const sigma = opts.noiseSigma ?? noiseReport(raster, area).sigma;
+  const width = hist.mode === '8-bit' ? 1 : hist.binWidth;
+  return thresholdBand(hist.counts, t, threshold.polarity, noiseInBins(sigma, width), opts.observed);
+}
+
+/** One image's void fraction and its segmentation band (0..1). */
+export interface BandedValue {
+  value: number;
+  band: VoidFractionBand | null;
+}
+
+/**
+ * Group statistics that keep the two sources of uncertainty apart: the spread BETWEEN images (sample
+ * SD of the values) and the SEGMENTATION band (mean of the per-image band limits, and the mean
+ * half-width). They are reported side by side and never added: a difference between two groups is
+ * real only if it exceeds both.
+ */
+export function groupBands(values: readonly BandedValue[]): {
+  n: number;
+  mean: number;
+  sdBetweenImages: number | null;
+  segmentation: { low: number; high: number; meanHalfWidth: number } | null;
+} {
+  const n = values.length;
+  if (n === 0) return { n: 0, mean: NaN, sdBetweenImages: null, segmentation: null };
+  let s = 0;
+  for (const v of values) s += v.value;
+  const mean = s / n;
+  let ss = 0;
+  for (const v of values) ss += (v.value - mean) ** 2;
+  const sdBetweenImages = n > 1 ? Math.sqrt(ss / (n - 1)) : null;
+  const banded = values.filter((v) => v.band !== null);
+  if (banded.length === 0) return { n, mean, sdBetweenImages, segmentation: null };
+  let lo = 0;
+  let hi = 0;
+  let hw = 0;
+  for (const v of banded) {
+    lo += v.band!.low;
+    hi += v.band!.high;
+    hw += (v.band!.high - v.band!.low) / 2;
+  }
+  const k = banded.length;
+  return { n, mean, sdBetweenImages, segmentation: { low: lo / k, high: hi / k, meanHalfWidth: hw / k } };
 }

@@ -26,14 +26,25 @@ import { createRaster, type Raster } from '../../raster/types.js';
 import { labelMapFromVoids } from '../../raster/labels.js';
 import { medianFilter } from '../filters/median.js';
 import type { Polarity } from '../threshold/compute.js';
-import type { Segmentation, SegmentInput, VoidFractionBand } from '../segmentation-types.js';
+import type { Segmentation, SegmentInput, Segmenter, VoidFractionBand } from '../segmentation-types.js';
 import { chooseClasses, componentDensity, type MixtureComponent } from './classes.js';
 import { confidenceLevel, separabilityFromD } from './confidence.js';
 import { immerkaerSigma, noiseReport } from './noise.js';
 
 export { noiseReport, immerkaerSigma, NOISE_LEVELS, type NoiseReport } from './noise.js';
 export { chooseClasses, fitMixture, componentDensity, type MixtureComponent, type MixtureFit, type ClassChoice } from './classes.js';
-export { thresholdBand, noiseInBins, voidShareAt, separabilityFromD, confidenceLevel, normalCdf, type ConfidenceLevel } from './confidence.js';
+export {
+  thresholdBand,
+  bandForThreshold,
+  groupBands,
+  noiseInBins,
+  voidShareAt,
+  separabilityFromD,
+  confidenceLevel,
+  normalCdf,
+  type BandedValue,
+  type ConfidenceLevel,
+} from './confidence.js';
 
 export interface AutoSpec {
   method: 'auto';
@@ -314,6 +325,9 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     confidence: { separability, level, band, warnings },
   };
 }
+
+/** `segmentAuto` typed as a registry entry (segment.ts: SEGMENTERS.auto). */
+export const autoSegmenter: Segmenter<AutoSpec> = segmentAuto;
 
 function round(x: number, d: number): number {
   const f = 10 ** d;
