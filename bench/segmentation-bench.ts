@@ -98,6 +98,9 @@ async function main(): Promise<void> {
       worst = Math.max(worst, Math.abs(f - t.trueVoidFraction));
       worstMulti = Math.max(worstMulti, Math.abs(globals(r, area).multi - t.trueVoidFraction));
       if (t.trueVoidFraction >= s.confidence.band!.low && t.trueVoidFraction <= s.confidence.band!.high) covered++;
+      if (/cycled150_1/.test(t.file) && /cathode/.test(t.file)) {
+        process.stdout.write(`  ${t.file.padEnd(44)} truth ${pct(t.trueVoidFraction)} auto ${pct(f)} band ${pct(s.confidence.band!.low)}–${pct(s.confidence.band!.high)} ${s.confidence.level}\n`);
+      }
     }
     process.stdout.write(
       `Bundled samples/sem (${gt.images.length} images, data bar excluded): auto max |error| ${(worst * 100).toFixed(3)} pp ` +

@@ -4,7 +4,7 @@
  * Where the expected values come from:
  *  - generated dense electrodes: the generator's own void mask (scripts/samples/dense.ts, seeded);
  *    the tolerances are the issue's target (1 pp) and the accuracy measured by
- *    `npm run bench:segmentation` (max 0.69 pp, band contains the truth in 16/20);
+ *    `npm run bench:segmentation` (max 0.69 pp, band contains the truth in 19/20);
  *  - bundled samples: samples/sem/ground-truth.json (generator scripts/samples/sem.ts);
  *  - llzo cathode: the issue's by-eye range 5–9 % (hand-set --threshold 35..45 --gaussian 1 gives 4.4–8.5 %);
  *  - kit fibre test.tif: the issue says the void class is ambiguous there → must not be 'high';
@@ -34,7 +34,7 @@ function vf(s: Segmentation): number {
   return c[VOID]! / (c[1]! + c[2]!);
 }
 
-test('generated dense electrodes: auto within 1 pp of the truth on all 20 cases (MultiOtsu off by up to 40 pp); band contains the truth on ≥ 15', () => {
+test('generated dense electrodes: auto within 1 pp of the truth on all 20 cases (MultiOtsu off by up to 40 pp); band contains the truth on ≥ 17', () => {
   let covered = 0;
   let worstMulti = 0;
   for (const c of denseSuite()) {
@@ -51,7 +51,7 @@ test('generated dense electrodes: auto within 1 pp of the truth on all 20 cases 
     assert.equal(s.record.segmenter, 'auto');
     assert.equal(s.record.thresholds.length, 2);
   }
-  assert.ok(covered >= 15, `band covered the truth in ${covered}/20 (bench: 16/20)`);
+  assert.ok(covered >= 17, `band covered the truth in ${covered}/20 (bench: 19/20)`);
   // the failure this segmenter fixes: today's default is tens of points off on these images
   assert.ok(worstMulti > 0.3, `MultiOtsu worst error ${worstMulti}`);
 });
@@ -96,7 +96,8 @@ test('a flat image (one grey level) has no void population: 0 voids, low confide
   assert.ok(s.confidence.warnings.length > 0);
 });
 
-test('bundled samples/sem: auto recovers every ground-truth void fraction within 0.25 pp (bench: max 0.18 pp)', async () => {
+test('bundled samples/sem: auto recovers every ground-truth void fraction within 0.25 pp (bench: max 0.18 pp), band contains it (40/40), 1.5 vs 2.5 wt % cycled cathodes resolved', async () => {
+  const cycled: Record<string, { low: number; high: number }[]> = {};
   const gt = JSON.parse(readFileSync(join(ROOT, 'samples', 'sem', 'ground-truth.json'), 'utf8')) as {
     images: { file: string; trueVoidFraction: number; micrographRows: number }[];
   };
@@ -107,7 +108,14 @@ test('bundled samples/sem: auto recovers every ground-truth void fraction within
     area.fill(1, 0, raster.width * t.micrographRows);
     const s = segmentAuto({ raster, area });
     assert.ok(Math.abs(vf(s) - t.trueVoidFraction) <= 0.0025, `${t.file}: ${vf(s)} vs ${t.trueVoidFraction}`);
+    const b = s.confidence.band!;
+    assert.ok(b.low <= t.trueVoidFraction && t.trueVoidFraction <= b.high, `${t.file}: band ${b.low}–${b.high} vs truth ${t.trueVoidFraction}`);
+    assert.equal(s.confidence.level, 'high', t.file);
+    const m = /^cathode\/NBR(1\.5|2\.5)\/cycled150\//.exec(t.file);
+    if (m) (cycled[m[1]!] ??= []).push(b);
   }
+  // the study's 11.2 % vs 9.0 % (1.5 vs 2.5 wt % NBR, cycled): every 1.5 band lies above every 2.5 band
+  for (const a of cycled['1.5']!) for (const b of cycled['2.5']!) assert.ok(a.low > b.high, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
 });
 
 test('thresholdBand: hand-computed bands on hand-made histograms', () => {
@@ -175,11 +183,11 @@ test('real LLZO–LCO composite cathode: auto lands in the by-eye 5–9 % range 
   assert.ok(s.confidence.warnings.length > 0);
 });
 
-test('real fibre cross-section (kit test.tif): the ambiguous void class is flagged (level low or medium, a warning, band ≥ 5 pp)', { skip: REAL ? false : `${REF} absent` }, async () => {
+test('real fibre cross-section (kit test.tif): the ambiguous void class is flagged low (a dark phase, not a void minority), band ≥ 5 pp', { skip: REAL ? false : `${REF} absent` }, async () => {
   const { raster } = await readImage(join(REF, 'kit_sem_mapping_zeiss', 'test.tif'));
   const s = segmentAuto({ raster, area: null });
-  assert.notEqual(s.confidence.level, 'high');
-  assert.ok(s.confidence.warnings.length > 0);
+  assert.equal(s.confidence.level, 'low');
+  assert.ok(s.confidence.warnings.some((w) => /dark phase/.test(w)), s.confidence.warnings.join(' | '));
   assert.ok(s.confidence.band!.high - s.confidence.band!.low >= 0.05, JSON.stringify(s.confidence.band));
 });
 

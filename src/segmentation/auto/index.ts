@@ -61,6 +61,12 @@ export const FLANK_LEVEL = 0.25;
 /** Separation at or below which the minimum-error boundary is used, and at or above which the midpoint. */
 export const D_OVERLAP = 2.5;
 export const D_SEPARATED = 4.5;
+/** Drop single void pixels (no void 8-neighbour) after a median: a lone pixel that survived it is noise. */
+export const DROP_SPECKS = true;
+/** A "void" population holding at least this share of the pixels, not well separated, is a dark PHASE: level low. */
+export const MAJOR_DARK = 0.2;
+/** Share of the void edge pixels added on either side of the band (partial-volume uncertainty). */
+export const EDGE_SHARE = 0.1;
 /** Half-width of the band's boundary shift, in noise σ of the denoised image. */
 export const BAND_SIGMAS = 2;
 /** Growth allowance above the seed boundary, as a share of the void–matrix contrast (see README.md). */
@@ -123,6 +129,7 @@ export function seedAndGrow(
   tSeed: number,
   tGrow: number,
   stack?: Int32Array,
+  dropSingles = false,
 ): { mask: Uint8Array; voids: number } {
   const n = width * height;
   const mask = new Uint8Array(n);
@@ -157,7 +164,52 @@ export function seedAndGrow(
       }
     }
   }
+  if (dropSingles) voids -= dropIsolated(mask, width, height);
   return { mask, voids };
+}
+
+/** Void pixels with at least one analysed non-void 4-neighbour (the void boundary). */
+function edgePixels(mask: Uint8Array, W: number, H: number, area: Uint8Array | null): number {
+  let e = 0;
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      const i = row + x;
+      if (mask[i] === 0) continue;
+      const nb = (j: number): boolean => mask[j] === 0 && (area === null || area[j] !== 0);
+      if ((x > 0 && nb(i - 1)) || (x < W - 1 && nb(i + 1)) || (y > 0 && nb(i - W)) || (y < H - 1 && nb(i + W))) e++;
+    }
+  }
+  return e;
+}
+
+/** Clear void pixels with no void 8-neighbour; returns how many were cleared. */
+function dropIsolated(mask: Uint8Array, W: number, H: number): number {
+  let cleared = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      if (mask[i] === 0) continue;
+      let alone = true;
+      for (let dy = -1; dy <= 1 && alone; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= H) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if ((dx === 0 && dy === 0) || xx < 0 || xx >= W) continue;
+          if (mask[yy * W + xx] !== 0) {
+            alone = false;
+            break;
+          }
+        }
+      }
+      if (alone) {
+        mask[i] = 0;
+        cleared++;
+      }
+    }
+  }
+  return cleared;
 }
 
 /** The mixture's decision rule for the void population. Exposed for tests and the README's tables. */
@@ -275,12 +327,13 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
       confidence: { separability: 0, level: 'low', band: { low: 0, high: 1, rule: 'no void population found: the void fraction is undetermined' }, warnings },
     };
   }
-  const main = seedAndGrow(den, raw, W, H, area, rule.seed, rule.grow, stack);
+  const specks = radius > 0 && DROP_SPECKS;
+  const main = seedAndGrow(den, raw, W, H, area, rule.seed, rule.grow, stack, specks);
   const value = main.voids / pixels;
 
   // band: boundary ± σ of the denoised plane; with overlapping classes also the two defensible rules
   const delta = Math.max(1, Math.round(BAND_SIGMAS * sigmaDen));
-  const fr = (s: number, g: number): number => seedAndGrow(den, raw, W, H, area, s, g, stack).voids / pixels;
+  const fr = (s: number, g: number): number => seedAndGrow(den, raw, W, H, area, s, g, stack, specks).voids / pixels;
   let low = Math.min(value, fr(rule.seed - delta, rule.grow - delta));
   let high = Math.max(value, fr(rule.seed + delta, rule.grow + delta));
   let bandRule = `void fraction with the seed and growth boundaries moved by ± ${delta} grey levels (${BAND_SIGMAS} × the denoised image's noise σ, at least 1)`;
@@ -291,15 +344,29 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     high = Math.max(high, fb, fm);
     bandRule += `, and at the minimum-error and the area-preserving boundaries (classes overlap: d = ${rule.d.toFixed(1)} < ${D_SEPARATED})`;
   }
+  // partial-volume term: a void edge pixel is a mixture; its assignment is uncertain by about half of it
+  // (none on a noise-free image such as a label volume: no mixed pixels)
+  const edge = sigmaRaw < 0.5 ? 0 : edgePixels(main.mask, W, H, area) / pixels;
+  const boundaryBand: VoidFractionBand = { low, high, rule: bandRule };
+  low = Math.max(0, low - EDGE_SHARE * edge);
+  high = Math.min(1, high + EDGE_SHARE * edge);
+  bandRule += `, widened by ± ${EDGE_SHARE} × the void edge pixels (${(edge * 100).toFixed(2)} % of the area: partial-volume pixels at void boundaries)`;
   const band: VoidFractionBand = { low, high, rule: bandRule };
   const separability = separabilityFromD(rule.d);
-  let level = confidenceLevel(rule.d, value, band);
+  let level = confidenceLevel(rule.d, value, boundaryBand);
   if (rule.void.weight < 0.0005 && value < 0.001) {
     notes.push('no distinct dark population: void fraction ≈ 0');
   }
-  if (rule.void.weight >= MAJOR_WEIGHT * 4 && rule.d < D_SEPARATED) level = 'low';
+  const majorDark = rule.void.weight >= MAJOR_DARK && rule.d < D_SEPARATED;
+  if (majorDark) level = 'low';
   const pp = (x: number): string => (x * 100).toFixed(1);
-  if (level === 'low') {
+  if (majorDark) {
+    warnings.push(
+      `the darkest grey-level population holds ${pp(rule.void.weight)} % of the pixels and is not well separated (d = ${rule.d.toFixed(1)}): ` +
+        'it may be a dark phase (resin, binder, a shadowed region) rather than voids, or hold voids and that phase together; ' +
+        'what counts as void has to be decided from the material (ROI, manual threshold from a known void, or a trained model)',
+    );
+  } else if (level === 'low') {
     warnings.push(
       `the void class is not a distinct dark population (separation d = ${rule.d.toFixed(1)}, band ${pp(band.low)}–${pp(band.high)} %): ` +
         'no automatic rule can place the boundary reliably; check the overlay, restrict the analysis to a ROI of one material, ' +
