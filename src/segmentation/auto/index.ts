@@ -30,6 +30,7 @@ import type { Segmentation, SegmentInput, Segmenter, VoidFractionBand } from '..
 import { chooseClasses, componentDensity, type MixtureComponent } from './classes.js';
 import { confidenceLevel, separabilityFromD } from './confidence.js';
 import { immerkaerSigma, noiseReport } from './noise.js';
+import { median3x3 } from './median3.js';
 
 export { noiseReport, immerkaerSigma, NOISE_LEVELS, type NoiseReport } from './noise.js';
 export { chooseClasses, fitMixture, componentDensity, type MixtureComponent, type MixtureFit, type ClassChoice } from './classes.js';
@@ -300,7 +301,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const raw = plane.data;
   const sigmaRaw = immerkaerSigma(raw, W, H, area, 8).sigma;
   const radius = denoise === 'auto' ? (sigmaRaw > 1 ? 1 : 0) : denoise;
-  const den = radius > 0 ? medianFilter(createRaster(W, H, raw), radius).data : raw;
+  const den = radius === 1 ? median3x3(raw, W, H) : radius > 0 ? (medianFilter(createRaster(W, H, raw), radius).data as Uint8Array) : raw;
   const sigmaDen = radius > 0 ? immerkaerSigma(den, W, H, area, 8).sigma : sigmaRaw;
 
   const hist = new Float64Array(256);
@@ -310,7 +311,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const rule = voidRule(choice.best.components);
   const notes: string[] = [];
   const warnings: string[] = [];
-  const noise = noiseReport(raster, area);
+  const noise = noiseReport(raster, area, plane.step === 1 && polarity === 'dark' ? sigmaRaw : undefined);
   notes.push(`noise σ ≈ ${sigmaRaw.toFixed(1)} grey levels of the working 8-bit plane (Immerkær); ${radius > 0 ? `median radius ${radius} before the split` : 'no denoising'}`);
 
   const stack = new Int32Array(n);

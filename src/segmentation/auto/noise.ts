@@ -73,16 +73,17 @@ export interface NoiseReport {
 export const NOISE_LEVELS = { moderate: 0.04, high: 0.08 } as const;
 
 /**
- * Noise σ of the analysed area and what to do about it. Pure; any raster depth. The recommendation is
+ * Noise σ of the analysed area and what to do about it. Pure; any raster depth. `knownSigma`: a σ
+ * already estimated on the same pixels (raster units), to skip the second pass. The recommendation is
  * meant for global-threshold methods (the automatic segmenter denoises by itself).
  */
-export function noiseReport(raster: Raster, area: Uint8Array | null): NoiseReport {
+export function noiseReport(raster: Raster, area: Uint8Array | null, knownSigma?: number): NoiseReport {
   const { data, width, height } = raster;
   const { p5, p95 } = percentiles(data, area);
   const contrast = p95 - p5;
   // residual histogram resolution: ≥ 4 bins per grey level for 8-bit, ~contrast/2000 units otherwise
   const scale = contrast > 0 ? Math.max(4, 2000 / contrast) / Math.max(1, contrast / 255) : 4;
-  const { sigma } = immerkaerSigma(data, width, height, area, scale);
+  const sigma = knownSigma ?? immerkaerSigma(data, width, height, area, scale).sigma;
   const relative = contrast > 0 ? sigma / contrast : 0;
   const level = relative >= NOISE_LEVELS.high ? 'high' : relative >= NOISE_LEVELS.moderate ? 'moderate' : 'low';
   const suggestedMedian = level === 'high' ? 2 : level === 'moderate' ? 1 : null;
