@@ -68,6 +68,8 @@ export const DROP_SPECKS = true;
 export const MAJOR_DARK = 0.2;
 /** Share of the void edge pixels added on either side of the band (partial-volume uncertainty). */
 export const EDGE_SHARE = 0.1;
+/** Background spread (share of the void–matrix contrast) above which shading is reported. */
+export const SHADING_SHARE = 0.5;
 /** Half-width of the band's boundary shift, in noise σ of the denoised image. */
 export const BAND_SIGMAS = 2;
 /** Growth allowance above the seed boundary, as a share of the void–matrix contrast (see README.md). */
@@ -167,6 +169,56 @@ export function seedAndGrow(
   }
   if (dropSingles) voids -= dropIsolated(mask, width, height);
   return { mask, voids };
+}
+
+/**
+ * Uneven background: in each tile of a 4 × 4 grid, the mode (5-bin running sum) of the denoised grey
+ * levels inside the matrix phase's window (lo, hi] — above the void boundary, below the matrix level
+ * plus half the void–matrix contrast — with ≥ 200 such pixels; returns max − min of the tile modes in
+ * plane grey levels. Restricting to the matrix window keeps the composition of a tile (more particles,
+ * more voids) out of it, so the spread measures shading (tilt, charging, depth in a FIB trench).
+ */
+export function backgroundSpread(den: Uint8Array, W: number, H: number, area: Uint8Array | null, lo: number, hi: number): number {
+  const G = 4;
+  let min = Infinity;
+  let max = -Infinity;
+  const h = new Uint32Array(256);
+  const a = Math.max(0, Math.floor(lo) + 1);
+  const b = Math.min(255, Math.floor(hi));
+  if (b - a < 4) return 0;
+  for (let ty = 0; ty < G; ty++) {
+    for (let tx = 0; tx < G; tx++) {
+      h.fill(0);
+      let n = 0;
+      const y0 = Math.floor((ty * H) / G);
+      const y1 = Math.floor(((ty + 1) * H) / G);
+      const x0 = Math.floor((tx * W) / G);
+      const x1 = Math.floor(((tx + 1) * W) / G);
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const i = y * W + x;
+          const v = den[i]!;
+          if (v < a || v > b || (area !== null && area[i] === 0)) continue;
+          h[v]!++;
+          n++;
+        }
+      }
+      if (n < 200) continue;
+      let best = -1;
+      let mode = a;
+      for (let v = a; v <= b; v++) {
+        let s5 = 0;
+        for (let k = Math.max(a, v - 2); k <= Math.min(b, v + 2); k++) s5 += h[k]!;
+        if (s5 > best) {
+          best = s5;
+          mode = v;
+        }
+      }
+      if (mode < min) min = mode;
+      if (mode > max) max = mode;
+    }
+  }
+  return max >= min ? max - min : 0;
 }
 
 /** Void pixels with at least one analysed non-void 4-neighbour (the void boundary). */
@@ -375,6 +427,17 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     );
   } else if (level === 'medium') {
     warnings.push(`the void boundary is only moderately defined (d = ${rule.d.toFixed(1)}): the void fraction may lie anywhere in ${pp(band.low)}–${pp(band.high)} %`);
+  }
+  const contrast = rule.matrix.mean - rule.void.mean;
+  const spread = backgroundSpread(den, W, H, area, rule.grow, rule.matrix.mean + contrast / 2);
+  params.backgroundSpread = spread;
+  if (spread > SHADING_SHARE * contrast) {
+    if (level === 'high') level = 'medium';
+    warnings.push(
+      `uneven background: the matrix grey level varies by ${spread} grey levels across the image ` +
+        `(${Math.round((100 * spread) / contrast)} % of the void–matrix contrast); voids may follow the shading — ` +
+        'subtract the background (rolling ball) or analyse a ROI of even brightness',
+    );
   }
   if (noise.level === 'high') warnings.push(`high image noise (σ ≈ ${noise.sigma.toPrecision(3)}, ${(noise.relative * 100).toFixed(1)} % of the contrast): median-filtered before the split`);
   notes.push(
