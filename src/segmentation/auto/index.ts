@@ -174,7 +174,8 @@ export function seedAndGrow(
 /**
  * Uneven background: in each tile of a 4 × 4 grid, the mode (5-bin running sum) of the denoised grey
  * levels inside the matrix phase's window (lo, hi] — above the void boundary, below the matrix level
- * plus half the void–matrix contrast — with ≥ 200 such pixels; returns max − min of the tile modes in
+ * plus a quarter of the void–matrix contrast — with ≥ 200 such pixels and a mode not at the window's
+ * edge (there it is the flank of another phase); returns max − min of the tile modes in
  * plane grey levels. Restricting to the matrix window keeps the composition of a tile (more particles,
  * more voids) out of it, so the spread measures shading (tilt, charging, depth in a FIB trench).
  */
@@ -214,6 +215,7 @@ export function backgroundSpread(den: Uint8Array, W: number, H: number, area: Ui
           mode = v;
         }
       }
+      if (mode <= a + 1 || mode >= b - 1) continue;
       if (mode < min) min = mode;
       if (mode > max) max = mode;
     }
@@ -429,7 +431,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     warnings.push(`the void boundary is only moderately defined (d = ${rule.d.toFixed(1)}): the void fraction may lie anywhere in ${pp(band.low)}–${pp(band.high)} %`);
   }
   const contrast = rule.matrix.mean - rule.void.mean;
-  const spread = backgroundSpread(den, W, H, area, rule.grow, rule.matrix.mean + contrast / 2);
+  const spread = backgroundSpread(den, W, H, area, rule.grow, rule.matrix.mean + contrast / 4);
   params.backgroundSpread = spread;
   if (spread > SHADING_SHARE * contrast) {
     if (level === 'high') level = 'medium';
