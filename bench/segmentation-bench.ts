@@ -48,6 +48,9 @@ export interface DenseRow {
   low: number;
   high: number;
   level: string;
+  /** Truth void pixels the auto mask misses, and auto void pixels outside the truth (shares of the image). */
+  missed: number;
+  extra: number;
 }
 
 export function denseTable(): DenseRow[] {
@@ -57,7 +60,20 @@ export function denseTable(): DenseRow[] {
     const raster = createRaster(img.width, img.height, img.pixels);
     const s = segmentAuto({ raster, area: null }, { method: 'auto' });
     const g = globals(raster);
-    rows.push({ name: c.name, truth: img.trueVoidFraction, auto: voidFraction(s), otsu: g.otsu, multi: g.multi, low: s.confidence.band!.low, high: s.confidence.band!.high, level: s.confidence.level });
+    let missed = 0;
+    let extra = 0;
+    const lab = s.labels.data;
+    for (let i = 0; i < lab.length; i++) {
+      const a = lab[i] === VOID;
+      const t = img.voidMask[i] === 1;
+      if (t && !a) missed++;
+      else if (a && !t) extra++;
+    }
+    const n = lab.length;
+    rows.push({
+      name: c.name, truth: img.trueVoidFraction, auto: voidFraction(s), otsu: g.otsu, multi: g.multi,
+      low: s.confidence.band!.low, high: s.confidence.band!.high, level: s.confidence.level, missed: missed / n, extra: extra / n,
+    });
   }
   return rows;
 }
@@ -65,7 +81,7 @@ export function denseTable(): DenseRow[] {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   process.stdout.write('Generated dense electrodes (scripts/samples/dense.ts, 512×384): void fraction in %\n');
-  process.stdout.write('case                   truth    auto  |err|    Otsu  MultiOtsu   band (auto)      in band  level\n');
+  process.stdout.write('case                   truth    auto  |err|    Otsu  MultiOtsu   band (auto)      in band  level   missed  extra (pixels, % of image)\n');
   const rows = denseTable();
   let inBand = 0;
   let sumErr = 0;
@@ -77,7 +93,7 @@ async function main(): Promise<void> {
     const ok = r.truth >= r.low && r.truth <= r.high;
     if (ok) inBand++;
     process.stdout.write(
-      `${r.name.padEnd(20)} ${pct(r.truth)}  ${pct(r.auto)} ${(err * 100).toFixed(2).padStart(5)}  ${pct(r.otsu)}  ${pct(r.multi)}    ${pct(r.low)} – ${pct(r.high)}   ${ok ? 'yes' : 'no '}    ${r.level}\n`,
+      `${r.name.padEnd(20)} ${pct(r.truth)}  ${pct(r.auto)} ${(err * 100).toFixed(2).padStart(5)}  ${pct(r.otsu)}  ${pct(r.multi)}    ${pct(r.low)} – ${pct(r.high)}   ${ok ? 'yes' : 'no '}    ${r.level.padEnd(6)} ${pct(r.missed)} ${pct(r.extra)}\n`,
     );
   }
   process.stdout.write(`auto: mean |error| ${(sumErr / rows.length * 100).toFixed(2)} pp, max ${(maxErr * 100).toFixed(2)} pp; band contains the truth in ${inBand}/${rows.length}\n\n`);
