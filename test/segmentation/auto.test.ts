@@ -239,3 +239,26 @@ test('groupBands keeps the spread between images and the segmentation band apart
   assert.ok(Math.abs(g.segmentation!.high - 0.12) < 1e-15);
   assert.ok(Math.abs(g.segmentation!.meanHalfWidth - 0.01) < 1e-15); // (0.015 + 0.005) / 2
 });
+
+test('noiseReport and bandForThreshold on 16-bit: σ scales with the data (×257), the relative noise does not; the ImageJ band holds the observed fraction', () => {
+  const img = generateDenseImage(denseSpec(0.05, 1234, { width: 256, height: 192 }));
+  const n = img.pixels.length;
+  const u16 = new Uint16Array(n);
+  for (let i = 0; i < n; i++) u16[i] = img.pixels[i]! * 257;
+  const r8 = createRaster(img.width, img.height, img.pixels);
+  const r16 = createRaster(img.width, img.height, u16);
+  const n8 = noiseReport(r8, null);
+  const n16 = noiseReport(r16, null);
+  assert.ok(Math.abs(n16.sigma / n8.sigma - 257) < 257 * 0.03, `${n16.sigma} vs ${n8.sigma}`);
+  assert.ok(Math.abs(n16.relative - n8.relative) < 0.003);
+  assert.equal(n16.level, n8.level);
+  const t = computeThreshold(r16, { method: 'Otsu' });
+  let voids = 0;
+  for (let i = 0; i < n; i++) if (u16[i]! <= t.value) voids++;
+  const b = bandForThreshold(r16, null, t, { noiseSigma: n16.sigma, observed: voids / n });
+  assert.ok(b.low <= voids / n && voids / n <= b.high);
+  // Otsu sits in the matrix: the 16-bit band is as wide as the 8-bit one (same image, same rule)
+  const t8 = computeThreshold(r8, { method: 'Otsu' });
+  const b8 = bandForThreshold(r8, null, t8, { noiseSigma: n8.sigma });
+  assert.ok(Math.abs((b.high - b.low) - (b8.high - b8.low)) < 0.03, `${b.low}–${b.high} vs ${b8.low}–${b8.high}`);
+});
