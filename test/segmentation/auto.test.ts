@@ -262,3 +262,12 @@ test('noiseReport and bandForThreshold on 16-bit: σ scales with the data (×257
   const b8 = bandForThreshold(r8, null, t8, { noiseSigma: n8.sigma });
   assert.ok(Math.abs((b.high - b.low) - (b8.high - b8.low)) < 0.03, `${b.low}–${b.high} vs ${b8.low}–${b8.high}`);
 });
+
+test('a generated electrode WITHOUT voids: auto does not claim a confident void fraction (level low, band down to 0)', () => {
+  const img = generateDenseImage(denseSpec(0, 555));
+  assert.equal(img.trueVoidFraction, 0);
+  const s = segmentAuto({ raster: createRaster(img.width, img.height, img.pixels), area: null });
+  assert.equal(s.confidence.level, 'low');
+  assert.equal(s.confidence.band!.low, 0);
+  assert.ok(s.confidence.warnings.length > 0);
+});

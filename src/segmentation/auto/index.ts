@@ -66,6 +66,8 @@ export const FLANK_LEVEL = 0.25;
 /** Separation at or below which the minimum-error boundary is used, and at or above which the midpoint. */
 export const D_OVERLAP = 2.5;
 export const D_SEPARATED = 4.5;
+/** Below this separation the darkest population cannot be told from the matrix at all: the band reaches 0. */
+export const D_NONE = 1;
 /** Drop single void pixels (no void 8-neighbour) after a median: a lone pixel that survived it is noise. */
 export const DROP_SPECKS = true;
 /** A "void" population holding at least this share of the pixels, not well separated, is a dark PHASE: level low. */
@@ -402,6 +404,12 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     low = Math.min(low, fb, fm);
     high = Math.max(high, fb, fm);
     bandRule += `, and at the minimum-error and the area-preserving boundaries (classes overlap: d = ${rule.d.toFixed(1)} < ${D_SEPARATED})`;
+  }
+  // no distinct dark population at all (the lowest component is a piece of the matrix): "no voids" is
+  // as consistent with the data as any boundary
+  if (rule.d < D_NONE) {
+    low = 0;
+    bandRule += `; down to 0 because the darkest population is not separated from the next (d = ${rule.d.toFixed(1)} < ${D_NONE}): the image may have no voids`;
   }
   // partial-volume term: a void edge pixel is a mixture; its assignment is uncertain by about half of it
   // (none on a noise-free image such as a label volume: no mixed pixels)
