@@ -22,8 +22,8 @@ import { createRaster, type Raster } from '../../src/raster/types.js';
 import { phaseCounts, VOID } from '../../src/raster/labels.js';
 import { readImage } from '../../src/raster/read.js';
 import { tryAllThresholds } from '../../src/segmentation/threshold/index.js';
-import { segmentAuto, noiseReport, thresholdBand, bandForThreshold, groupBands, fitMixture, voidRule } from '../../src/segmentation/auto/index.js';
-import { computeThreshold, manualThreshold } from '../../src/segmentation/threshold/index.js';
+import { segmentAuto, noiseReport, thresholdBand, bandForThreshold, thresholdConfidence, speckleReport, groupBands, fitMixture, voidRule } from '../../src/segmentation/auto/index.js';
+import { computeThreshold, manualThreshold, applyThreshold } from '../../src/segmentation/threshold/index.js';
 import type { Segmentation } from '../../src/segmentation/segmentation-types.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -270,4 +270,48 @@ test('a generated electrode WITHOUT voids: auto does not claim a confident void 
   assert.equal(s.confidence.level, 'low');
   assert.equal(s.confidence.band!.low, 0);
   assert.ok(s.confidence.warnings.length > 0);
+});
+
+test('speckleReport: hand-made mask (3 components: a single pixel, a diagonal pair, an L) and the 100-component warning rule', () => {
+  // 6×4, 8-connectivity: (0,0) alone; (3,0)+(4,1) diagonal pair; (0,3),(1,3),(1,2) an L
+  const W = 6;
+  const m = new Uint8Array(24);
+  for (const [x, y] of [[0, 0], [3, 0], [4, 1], [0, 3], [1, 3], [1, 2]] as const) m[y * W + x] = 1;
+  const r = speckleReport(m, W, 4);
+  assert.deepEqual({ c: r.components, s: r.singles, w: r.warning }, { c: 3, s: 1, w: null });
+  // outside the area a pixel does not count
+  const area = new Uint8Array(24).fill(1);
+  area[0] = 0;
+  assert.equal(speckleReport(m, W, 4, area).components, 2);
+  // a 40×40 checkerboard of isolated pixels: 400 single-pixel components → warning
+  const cb = new Uint8Array(40 * 40);
+  for (let y = 0; y < 40; y += 2) for (let x = 0; x < 40; x += 2) cb[y * 40 + x] = 1;
+  const c = speckleReport(cb, 40, 40);
+  assert.equal(c.components, 400);
+  assert.equal(c.singles, 400);
+  assert.match(c.warning!, /400 of 400 pores are single pixels/);
+});
+
+test('real FIB-SEM slice with today\'s default (MultiOtsu): the issue\'s 16,293 "pores", most single pixels, get a speckle warning', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'kit_sem_mapping_zeiss', 'InLens_keyframe_00001_slice_00006_z=1.6659um.tif'));
+  const t = computeThreshold(raster, { method: 'MultiOtsu' });
+  const mask = applyThreshold(raster, t.value, 'dark');
+  const r = speckleReport(mask, raster.width, raster.height);
+  assert.equal(r.components, 16293); // the count the issue reports (8-connected, no size filter)
+  assert.ok(r.singles > r.components / 2, `${r.singles}`);
+  assert.match(r.warning!, /median 2 suggested/);
+});
+
+test('thresholdConfidence on the real cathode: the default MultiOtsu (33.0 %) is low confidence with a wide band and the noise hint', { skip: REAL ? false : `${REF} absent` }, async () => {
+  const { raster } = await readImage(join(REF, 'llzo_lco_cathode', 'Picture1cropped.png'));
+  const t = computeThreshold(raster, { method: 'MultiOtsu' });
+  const mask = applyThreshold(raster, t.value, 'dark');
+  let v = 0;
+  for (const x of mask) v += x;
+  const f = v / mask.length;
+  assert.ok(Math.abs(f - 0.33) < 0.001, `${f}`); // the issue: "default (MultiOtsu, lowest class) 33.0 %"
+  const c = thresholdConfidence(raster, null, t, f);
+  assert.equal(c.level, 'low');
+  assert.ok(c.band!.low < f - 0.1 && c.band!.high > f + 0.1, JSON.stringify(c.band));
+  assert.ok(c.warnings.some((w) => /median/.test(w)));
 });

@@ -18,8 +18,8 @@
 import type { Raster } from '../../raster/types.js';
 import type { Polarity } from '../threshold/compute.js';
 import { binOf, histogramWithMap } from '../threshold/histogram.js';
-import type { VoidFractionBand } from '../segmentation-types.js';
-import { noiseReport } from './noise.js';
+import type { SegmentationConfidence, VoidFractionBand } from '../segmentation-types.js';
+import { noiseReport, type NoiseReport } from './noise.js';
 
 /** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
@@ -163,4 +163,61 @@ export function groupBands(values: readonly BandedValue[]): {
   }
   const k = banded.length;
   return { n, mean, sdBetweenImages, segmentation: { low: lo / k, high: hi / k, meanHalfWidth: hw / k } };
+}
+
+/**
+ * Separability, level, band and warnings for a threshold segmentation (global ImageJ method, MultiOtsu,
+ * manual threshold), without changing its threshold — what the integrator attaches to every
+ * non-auto result so that each porosity carries the same kind of confidence as `segmentAuto`'s.
+ *  - band: `bandForThreshold` (t ± one noise σ);
+ *  - separability: the histogram split at t into the void side and the rest, d = |μ₁ − μ₂|/√(σ₁² + σ₂²),
+ *    1 − 2Φ(−d/2) (a crude two-class figure: a multi-phase rest inflates σ₂);
+ *  - level: `confidenceLevel(d, observed, band)`;
+ *  - warnings: the noise hint (`noiseReport`), and for low confidence where the boundary sits.
+ */
+export function thresholdConfidence(
+  raster: Raster,
+  area: Uint8Array | null,
+  threshold: { value: number; polarity: Polarity; bin?: number | null },
+  observed: number,
+  opts: { bins?: 'imagej' | number; noise?: NoiseReport } = {},
+): SegmentationConfidence {
+  const noise = opts.noise ?? noiseReport(raster, area);
+  const { hist, map } = histogramWithMap(raster, { mask: area ?? undefined, bins: opts.bins ?? 'imagej' });
+  let t: number;
+  if (threshold.bin !== undefined && threshold.bin !== null) t = threshold.bin;
+  else if (map === null) t = Math.floor(threshold.value);
+  else t = binOf(threshold.value, map);
+  const width = hist.mode === '8-bit' ? 1 : hist.binWidth;
+  const band = thresholdBand(hist.counts, t, threshold.polarity, noiseInBins(noise.sigma, width), observed);
+  const m = [0, 0];
+  const s1 = [0, 0];
+  const s2 = [0, 0];
+  for (let b = 0; b < hist.counts.length; b++) {
+    const c = hist.counts[b]!;
+    if (c === 0) continue;
+    const k = b <= t ? 0 : 1;
+    m[k]! += c;
+    s1[k]! += c * b;
+    s2[k]! += c * b * b;
+  }
+  let d = 0;
+  if (m[0]! > 0 && m[1]! > 0) {
+    const mu0 = s1[0]! / m[0]!;
+    const mu1 = s1[1]! / m[1]!;
+    const v0 = Math.max(0, s2[0]! / m[0]! - mu0 * mu0);
+    const v1 = Math.max(0, s2[1]! / m[1]! - mu1 * mu1);
+    d = Math.abs(mu1 - mu0) / Math.sqrt(Math.max(1e-12, v0 + v1));
+  }
+  const level = confidenceLevel(d, observed, band);
+  const warnings: string[] = [];
+  const pp = (x: number): string => (x * 100).toFixed(1);
+  if (level === 'low') {
+    warnings.push(
+      `the threshold is not in a valley of the histogram: within one noise σ of it the void fraction moves over ${pp(band.low)}–${pp(band.high)} %; ` +
+        'check the overlay, or try the automatic segmenter (method auto)',
+    );
+  }
+  if (noise.recommendation) warnings.push(noise.recommendation);
+  return { separability: separabilityFromD(d), level, band, warnings };
 }

@@ -36,11 +36,12 @@ import { confidenceLevel, separabilityFromD } from './confidence.js';
 import { immerkaerSigma, noiseReport } from './noise.js';
 import { median3x3 } from './median3.js';
 
-export { noiseReport, immerkaerSigma, NOISE_LEVELS, type NoiseReport } from './noise.js';
+export { noiseReport, immerkaerSigma, speckleReport, NOISE_LEVELS, type NoiseReport } from './noise.js';
 export { chooseClasses, fitMixture, componentDensity, type MixtureComponent, type MixtureFit, type ClassChoice } from './classes.js';
 export {
   thresholdBand,
   bandForThreshold,
+  thresholdConfidence,
   groupBands,
   noiseInBins,
   voidShareAt,
