@@ -315,3 +315,14 @@ test('thresholdConfidence on the real cathode: the default MultiOtsu (33.0 %) is
   assert.ok(c.band!.low < f - 0.1 && c.band!.high > f + 0.1, JSON.stringify(c.band));
   assert.ok(c.warnings.some((w) => /median/.test(w)));
 });
+
+test('float raster with NaN pixels: NaN is not analysed (label 0) and never void', () => {
+  const img = generateDenseImage(denseSpec(0.05, 77, { width: 200, height: 150 }));
+  const f = new Float32Array(img.pixels.length);
+  for (let i = 0; i < f.length; i++) f[i] = img.pixels[i]!;
+  for (let i = 0; i < f.length; i += 97) f[i] = NaN;
+  const s = segmentAuto({ raster: createRaster(200, 150, f), area: null });
+  for (let i = 0; i < f.length; i += 97) assert.equal(s.labels.data[i], 0);
+  assert.ok(s.record.notes.some((n) => /NaN pixels: not analysed/.test(n)));
+  assert.ok(Math.abs(vf(s) - img.trueVoidFraction) < 0.01, `${vf(s)} vs ${img.trueVoidFraction}`);
+});

@@ -340,7 +340,8 @@ export function voidRule(components: readonly MixtureComponent[]): VoidRule | nu
 
 /** The automatic segmenter. See the module header and README.md. */
 export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'auto' }): Segmentation {
-  const { raster, area } = input;
+  const { raster } = input;
+  let { area } = input;
   const { width: W, height: H } = raster;
   const n = W * H;
   if (raster.data.length !== n) throw new VoidscopeError('EOPTION', `raster has ${raster.data.length} pixels, expected ${W}×${H}`);
@@ -352,6 +353,17 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const denoise = spec.denoise ?? 'auto';
   if (denoise !== 'auto' && !(typeof denoise === 'number' && (denoise === 0 || (Number.isFinite(denoise) && denoise >= 0.5 && denoise <= 10)))) {
     throw new VoidscopeError('EOPTION', `auto denoise must be 'auto', 0 or a median radius 0.5…10 (got ${String(denoise)})`);
+  }
+  // NaN pixels (float rasters) are never void and not analysed (ImageJ: NaN is never inside a threshold)
+  let nanPixels = 0;
+  if (raster.sampleFormat === 'float') {
+    const d = raster.data;
+    for (let i = 0; i < n; i++) if (d[i] !== d[i] && (area === null || area[i] !== 0)) nanPixels++;
+    if (nanPixels > 0) {
+      const a = area === null ? new Uint8Array(n).fill(1) : area.slice();
+      for (let i = 0; i < n; i++) if (d[i] !== d[i]) a[i] = 0;
+      area = a;
+    }
   }
   let pixels = 0;
   if (area === null) pixels = n;
@@ -373,6 +385,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const notes: string[] = [];
   const warnings: string[] = [];
   const noise = noiseReport(raster, area, plane.step === 1 && polarity === 'dark' ? sigmaRaw : undefined);
+  if (nanPixels > 0) notes.push(`${nanPixels} NaN pixels: not analysed (label 0), never void`);
   notes.push(`noise σ ≈ ${sigmaRaw.toFixed(1)} grey levels of the working 8-bit plane (Immerkær); ${radius > 0 ? `median radius ${radius} before the split` : 'no denoising'}`);
 
   const stack = new Int32Array(n);
