@@ -86,8 +86,10 @@ export const AUTO_SOURCE = 'voidscope auto segmenter 1 (Immerkær noise, ImageJ 
 
 interface Plane {
   data: Uint8Array;
-  /** raster value of bin t's upper edge: lo + (t + 0.5)·step (8-bit: t). */
+  /** The raster-unit boundary equivalent to "plane ≤ t" (dark: void = pixel ≤ value; bright: void = pixel > value). */
   toValue: (t: number) => number;
+  /** A plane grey level (e.g. a component mean) in raster units. */
+  toLevel: (p: number) => number;
   step: number;
 }
 
@@ -95,11 +97,11 @@ function workingPlane(raster: Raster, area: Uint8Array | null, polarity: Polarit
   const { data } = raster;
   const n = data.length;
   const is8 = data instanceof Uint8Array && raster.sampleFormat === 'uint';
-  if (is8 && polarity === 'dark') return { data, toValue: (t) => t, step: 1 };
+  if (is8 && polarity === 'dark') return { data, toValue: (t) => t, toLevel: (p) => p, step: 1 };
   if (is8) {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = 255 - data[i]!;
-    return { data: out, toValue: (t) => 255 - t - 1, step: 1 };
+    return { data: out, toValue: (t) => 255 - t - 1, toLevel: (p) => 255 - p, step: 1 };
   }
   let lo = Infinity;
   let hi = -Infinity;
@@ -125,6 +127,7 @@ function workingPlane(raster: Raster, area: Uint8Array | null, polarity: Polarit
   return {
     data: out,
     toValue: polarity === 'dark' ? (t) => lo + (t + 0.5) * step : (t) => hi - (t + 0.5) * step,
+    toLevel: polarity === 'dark' ? (p) => lo + p * step : (p) => hi - p * step,
     step,
   };
 }
@@ -390,7 +393,7 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
 
   const stack = new Int32Array(n);
   const params: Record<string, unknown> = { voids: polarity, denoise: radius > 0 ? { median: radius } : 'none', classes: choice.best.k };
-  const comps = choice.best.components.map((c) => ({ weight: round(c.weight, 5), mean: round(plane.toValue(c.mean - 0.5), 3), sd: round(c.sd * plane.step, 3) }));
+  const comps = choice.best.components.map((c) => ({ weight: round(c.weight, 5), mean: round(plane.toLevel(c.mean), 3), sd: round(c.sd * plane.step, 3) }));
   params.components = comps;
 
   if (rule === null) {
@@ -425,7 +428,8 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     low = 0;
     bandRule += `; down to 0 because the darkest population is not separated from the next (d = ${rule.d.toFixed(1)} < ${D_NONE}): the image may have no voids`;
   }
-  // partial-volume term: a void edge pixel is a mixture; its assignment is uncertain by about half of it
+  // partial-volume term: a void edge pixel is a mixture of void and matrix, so its all-or-nothing
+  // assignment is uncertain; 0.1 of the edge pixels covers the sub-pixel bias measured (README.md)
   // (none on a noise-free image such as a label volume: no mixed pixels)
   const edge = sigmaRaw < 0.5 ? 0 : edgePixels(main.mask, W, H, area) / pixels;
   const boundaryBand: VoidFractionBand = { low, high, rule: bandRule };
@@ -467,10 +471,15 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
         'subtract the background (rolling ball) or analyse a ROI of even brightness',
     );
   }
-  if (noise.level === 'high') warnings.push(`high image noise (σ ≈ ${noise.sigma.toPrecision(3)}, ${(noise.relative * 100).toFixed(1)} % of the contrast): median-filtered before the split`);
+  if (noise.level === 'high') {
+    warnings.push(
+      `high image noise (σ ≈ ${noise.sigma.toPrecision(3)}, ${(noise.relative * 100).toFixed(1)} % of the contrast)` +
+        (radius > 0 ? `: median radius ${radius} applied before the split` : ': no denoising was requested; median 2 suggested'),
+    );
+  }
   notes.push(
     `${choice.best.k} grey-level classes (BIC over 2–6); void population at ${comps[0]!.mean} ± ${comps[0]!.sd} (${pp(rule.void.weight)} % of pixels), ` +
-      `phase above it at ${round(plane.toValue(rule.matrix.mean - 0.5), 3)}; separation d = ${rule.d.toFixed(2)}`,
+      `phase above it at ${round(plane.toLevel(rule.matrix.mean), 3)}; separation d = ${rule.d.toFixed(2)}`,
     `seeds: denoised ≤ ${round(plane.toValue(rule.seed), 4)}; grown 8-connected into unfiltered pixels ≤ ${round(plane.toValue(rule.grow), 4)}`,
   );
   params.seedThreshold = round(plane.toValue(rule.seed), 6);
