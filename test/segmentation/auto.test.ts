@@ -68,7 +68,14 @@ test('16-bit, float and bright-void versions of a dense image give the same void
     f32[i] = img.pixels[i]! / 255 - 0.5;
     inv[i] = 255 - img.pixels[i]!;
   }
-  const r16 = vf(segmentAuto({ raster: createRaster(img.width, img.height, u16), area: null }));
+  const s16 = segmentAuto({ raster: createRaster(img.width, img.height, u16), area: null });
+  const r16 = vf(s16);
+  // the record speaks raster units: the void component's mean ≈ 257 × the 8-bit one + 100 (±2 % of the range)
+  const s8 = segmentAuto({ raster: createRaster(img.width, img.height, img.pixels), area: null });
+  const m8 = (s8.record.params.components as { mean: number }[])[0]!.mean;
+  const m16 = (s16.record.params.components as { mean: number }[])[0]!.mean;
+  assert.ok(Math.abs(m16 - (m8 * 257 + 100)) < 0.02 * 65535, `${m16} vs ${m8 * 257 + 100}`);
+  assert.ok(s16.record.thresholds[0]! > 257 * 20 && s16.record.thresholds[1]! < 257 * 120, JSON.stringify(s16.record.thresholds));
   const rf = vf(segmentAuto({ raster: createRaster(img.width, img.height, f32), area: null }));
   const rb = vf(segmentAuto({ raster: createRaster(img.width, img.height, inv), area: null }, { method: 'auto', voids: 'bright' }));
   for (const [name, v] of [['16-bit', r16], ['float', rf], ['bright', rb]] as const) {
