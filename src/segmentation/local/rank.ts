@@ -8,7 +8,8 @@
  *
  * Hand-written (no library has ImageJ's kernel and summation order):
  * - MIN/MAX are exact whatever the algorithm, so each kernel row is a 1-D sliding extreme
- *   (van Herk / Gil–Werman, O(1) per pixel per row): O(kernel height) per pixel, not O(r²).
+ *   (van Herk / Gil–Werman, O(1) per pixel per row, computed once per source row and distinct row
+ *   half-width): O(kernel height) per pixel, not O(r²).
  * - MEAN/VARIANCE follow RankFilters' own order of double additions, because on float input
  *   (Phansalkar's 0..1 image) a different order rounds differently: the full kernel sum at the first
  *   pixel of a line (and at every pixel for kernels of radius < 2), then per pixel, row by row,
@@ -31,14 +32,20 @@ export function rankMinMax<T extends IntPixels>(src: T, width: number, height: n
   const max = new Ctor(width * height);
   const { kRadius, halfWidths } = k;
   const rows = 2 * kRadius + 1;
-  // Per distinct half width: sliding min/max of each source row, computed on demand per output row.
+  // The distinct row half-widths (10 for radius 15): each source row's sliding min/max is computed once
+  // per distinct half-width when the row enters the kernel, kept in a ring of `rows` slots, and
+  // combined over the kernel's rows for every output row.
+  const distinct = [...new Set(halfWidths)].sort((a, b) => a - b);
+  const nd = distinct.length;
+  const which = Int32Array.from(halfWidths, (hw) => distinct.indexOf(hw));
+  const ringMin = new Int32Array(rows * nd * width);
+  const ringMax = new Int32Array(rows * nd * width);
+  const slotRow = new Int32Array(rows).fill(-1);
   const padded = new Int32Array(width + 2 * kRadius);
   const g = new Int32Array(width + 2 * kRadius);
   const h = new Int32Array(width + 2 * kRadius);
   const accMin = new Int32Array(width);
   const accMax = new Int32Array(width);
-  const tmpMin = new Int32Array(width);
-  const tmpMax = new Int32Array(width);
   for (let y = 0; y < height; y++) {
     accMin.fill(0x7fffffff);
     accMax.fill(-1);
@@ -46,11 +53,20 @@ export function rankMinMax<T extends IntPixels>(src: T, width: number, height: n
       let yy = y + j - kRadius;
       if (yy < 0) yy = 0;
       else if (yy >= height) yy = height - 1;
-      const hw = halfWidths[j]!;
-      slidingExtremes(src, yy * width, width, hw, padded, g, h, tmpMin, tmpMax);
+      const slot = yy % rows;
+      if (slotRow[slot] !== yy) {
+        slotRow[slot] = yy;
+        for (let d = 0; d < nd; d++) {
+          const o = (slot * nd + d) * width;
+          slidingExtremes(src, yy * width, width, distinct[d]!, padded, g, h, ringMin.subarray(o, o + width), ringMax.subarray(o, o + width));
+        }
+      }
+      const o = (slot * nd + which[j]!) * width;
       for (let x = 0; x < width; x++) {
-        if (tmpMin[x]! < accMin[x]!) accMin[x] = tmpMin[x]!;
-        if (tmpMax[x]! > accMax[x]!) accMax[x] = tmpMax[x]!;
+        const lo = ringMin[o + x]!;
+        const hi = ringMax[o + x]!;
+        if (lo < accMin[x]!) accMin[x] = lo;
+        if (hi > accMax[x]!) accMax[x] = hi;
       }
     }
     const o = y * width;
