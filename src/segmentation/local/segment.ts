@@ -31,6 +31,7 @@ export function segmentLocal(input: SegmentInput, spec: LocalSpec): Segmentation
       (Object.keys(named).length ? `, ${Object.entries(named).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '') +
       `; voids = Fiji's objects with "White objects on black background" ${white ? 'checked' : 'unchecked'} (${spec.voids} voids)`,
     'each pixel is classified from its own neighbourhood of the whole image (pixels outside the analysed area included)',
+    'two classes per neighbourhood: on a three-phase image (pores, electrolyte, active particles) the middle phase is void wherever brighter neighbours dominate; check the overlay',
   ];
   if (depth === 16) notes.push("16-bit: voidscope's extension of Fiji's 8-bit-only plugin (grey-level constants × 257; see segmentation/local/README.md)");
   return {
