@@ -405,11 +405,12 @@ function rollingBallFloatBackground(pixels: Float32Array, width: number, height:
   if (shrink) {
     const sWidth = Math.trunc((width + ball.shrinkFactor - 1) / ball.shrinkFactor);
     const sHeight = Math.trunc((height + ball.shrinkFactor - 1) / ball.shrinkFactor);
-    if (sWidth < 2 || sHeight < 2) {
-      // ImageJ throws ArrayIndexOutOfBoundsException while enlarging a 1-pixel-wide shrunk image.
+    if (sWidth < 2) {
+      // ImageJ throws ArrayIndexOutOfBoundsException while enlarging a 1-pixel-wide shrunk image (index −1
+      // in x). A 1-pixel-high one works in ImageJ (the first interpolation line stays 0) and here alike.
       throw new VoidscopeError(
         'EOPTION',
-        `rolling ball radius too large for a ${width}×${height} image: ImageJ shrinks it ${ball.shrinkFactor}× to ${sWidth}×${sHeight} and fails; use a smaller radius or the paraboloid`,
+        `rolling ball radius too large for a ${width}×${height} image: ImageJ shrinks it ${ball.shrinkFactor}× to ${sWidth}×${sHeight} and fails (1 pixel wide); use a smaller radius or the paraboloid`,
       );
     }
     const small = shrinkImage(pixels, width, height, ball.shrinkFactor, sWidth, sHeight);
