@@ -26,12 +26,13 @@ import {
   parseLocalMethod,
   parseLocalSpec,
   rankMeanVariance,
+  rankMedian16,
   rankMinMax,
   resolveLocalParams,
   segmentLocal,
   type LocalMethod,
 } from '../../src/segmentation/local/index.js';
-import { circularKernel } from '../../src/segmentation/filters/median.js';
+import { circularKernel, medianFilter } from '../../src/segmentation/filters/median.js';
 import { localCaseKey, localCases, localFixtureImages, LOCAL_CASE_PARAMS } from '../../scripts/fixtures/local-images.js';
 import { mulberry32 } from '../../scripts/lib/random.js';
 
@@ -296,6 +297,17 @@ test('rankMinMax and rankMeanVariance equal a direct computation over the circul
         assert.equal(mean![i], Math.fround(s / k.nPoints));
         assert.equal(variance![i], Math.max(0, Math.fround((s2 - (s * s) / k.nPoints) / k.nPoints)));
       }
+  }
+});
+
+test('rankMedian16 (the 16-bit Median path) equals filters/median.ts medianFilter', () => {
+  const rnd = mulberry32(9);
+  for (const [w, h] of [[23, 17], [1, 9], [7, 1], [40, 31]] as const) {
+    const d = new Uint16Array(w * h);
+    for (let i = 0; i < d.length; i++) d[i] = rnd() < 0.3 ? Math.floor(rnd() * 65536) : 20000 + Math.floor(rnd() * 300);
+    for (const radius of [0.5, 1, 2, 3, 7, 15]) {
+      assert.deepEqual(rankMedian16(d, w, h, radius), medianFilter(createRaster(w, h, d), radius).data, `${w}×${h} r=${radius}`);
+    }
   }
 });
 

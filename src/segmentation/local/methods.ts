@@ -18,7 +18,7 @@ import { sauvola, SAUVOLA_PARAMS } from './sauvola.js';
 
 export type { LocalMethodFunction, LocalParamInfo, LocalRaster } from './common.js';
 export { bernsen, contrast, localMean, localMedian, midGrey, niblack, localOtsu, phansalkar, sauvola };
-export { rankMinMax, rankMeanVariance } from './rank.js';
+export { rankMinMax, rankMeanVariance, rankMedian16 } from './rank.js';
 export { ovalRoiSpans } from './otsu.js';
 
 /** Fiji's Auto Local Threshold methods, in the plugin's own order. */

@@ -213,3 +213,59 @@ export function rankMeanVariance(
   }
   return { mean, variance };
 }
+
+/**
+ * RankFilters MEDIAN of a 16-bit image, exactly `medianFilter` of ../filters/median.ts (the kernel has
+ * an odd number of points, so the median is the ((n+1)/2)-th smallest pixel value; edge pixels
+ * replicated), but in O(kernel height + 512) per pixel instead of O(r²): a sliding 65536-bin histogram
+ * with 256 coarse block counts, searched block then bin. Hand-written here because filters/median.ts
+ * (not ours to edit) selects from the gathered kernel for 16-bit data: 14 s instead of ~0.4 s for a
+ * 940×626 image at radius 15. The test checks equality with medianFilter.
+ */
+export function rankMedian16(src: Uint16Array, width: number, height: number, radius: number): Uint16Array {
+  const { kRadius, halfWidths, nPoints } = circularKernel(radius);
+  const rows = 2 * kRadius + 1;
+  const half = (nPoints + 1) >> 1;
+  const hist = new Int32Array(65536);
+  const coarse = new Int32Array(256);
+  const rowOff = new Int32Array(rows);
+  const out = new Uint16Array(width * height);
+  const clampX = (x: number): number => (x < 0 ? 0 : x >= width ? width - 1 : x);
+  for (let y = 0; y < height; y++) {
+    hist.fill(0);
+    coarse.fill(0);
+    for (let j = 0; j < rows; j++) {
+      let yy = y + j - kRadius;
+      if (yy < 0) yy = 0;
+      else if (yy >= height) yy = height - 1;
+      rowOff[j] = yy * width;
+      const hw = halfWidths[j]!;
+      for (let dx = -hw; dx <= hw; dx++) {
+        const v = src[rowOff[j]! + clampX(dx)]!;
+        hist[v]!++;
+        coarse[v >>> 8]!++;
+      }
+    }
+    for (let x = 0; x < width; x++) {
+      if (x > 0) {
+        for (let j = 0; j < rows; j++) {
+          const hw = halfWidths[j]!;
+          const o = rowOff[j]!;
+          const vOut = src[o + clampX(x - 1 - hw)]!;
+          hist[vOut]!--;
+          coarse[vOut >>> 8]!--;
+          const vIn = src[o + clampX(x + hw)]!;
+          hist[vIn]!++;
+          coarse[vIn >>> 8]!++;
+        }
+      }
+      let cum = 0;
+      let b = 0;
+      while (cum + coarse[b]! < half) cum += coarse[b++]!;
+      let v = b << 8;
+      while (cum + hist[v]! < half) cum += hist[v++]!;
+      out[y * width + x] = v;
+    }
+  }
+  return out;
+}
