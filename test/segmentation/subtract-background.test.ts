@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRaster } from '../../src/raster/types.js';
 import { VoidscopeError } from '../../src/errors.js';
-import { backgroundOf, parseBackgroundOptions, subtractBackground } from '../../src/segmentation/filters/subtract-background.js';
+import { backgroundOf, describeBackground, parseBackgroundOptions, subtractBackground } from '../../src/segmentation/filters/subtract-background.js';
 import { backgroundCaseKey, backgroundCases, backgroundFixtureImages } from '../../scripts/fixtures/local-images.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -91,6 +91,11 @@ test('the input is not modified and the shading is removed (ground truth of the 
 
 test('options: defaults, and one clear EOPTION / EUNSUPPORTED per bad input', () => {
   assert.deepEqual(parseBackgroundOptions({ radius: 50 }), { radius: 50, light: false, paraboloid: false, noSmoothing: false, correctCorners: true });
+  assert.equal(describeBackground(parseBackgroundOptions({ radius: 50, light: true })), 'Subtract Background (ImageJ 1.53t): rolling ball radius 50 px, light background, 3×3 mean smoothing');
+  assert.equal(
+    describeBackground(parseBackgroundOptions({ radius: 7.5, paraboloid: true, noSmoothing: true })),
+    'Subtract Background (ImageJ 1.53t): sliding paraboloid radius 7.5 px, dark background, smoothing disabled, corners corrected',
+  );
   const bad: [unknown, RegExp][] = [
     [{ radius: 0 }, /background\.radius: the rolling ball radius must be a number of pixels > 0\.0001/],
     [{ radius: Number.POSITIVE_INFINITY }, /background\.radius/],

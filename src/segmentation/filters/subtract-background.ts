@@ -52,6 +52,18 @@ export interface BackgroundSpec {
 
 const KEYS = ['radius', 'light', 'paraboloid', 'noSmoothing', 'correctCorners'] as const;
 
+/** What a result records as the pre-filter's source. */
+export const SUBTRACT_BACKGROUND_SOURCE = 'ImageJ 1.53t BackgroundSubtracter (Process > Subtract Background)';
+
+/** One line for result notes, e.g. "Subtract Background (ImageJ 1.53t): rolling ball radius 50 px, light background, smoothing, corners corrected". */
+export function describeBackground(spec: BackgroundSpec): string {
+  return (
+    `Subtract Background (ImageJ 1.53t): ${spec.paraboloid ? 'sliding paraboloid' : 'rolling ball'} radius ${spec.radius} px, ` +
+    `${spec.light ? 'light' : 'dark'} background, ${spec.noSmoothing ? 'smoothing disabled' : '3×3 mean smoothing'}` +
+    (spec.paraboloid ? `, corners ${spec.correctCorners ? 'corrected' : 'not corrected'}` : '')
+  );
+}
+
 /** Validate Subtract Background options (unknown keys, bad radius or non-boolean flags → EOPTION naming `at.key`). */
 export function parseBackgroundOptions(input: unknown, at = 'background'): BackgroundSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
