@@ -68,7 +68,7 @@ function main(): void {
   console.log(`local thresholds, radius ${radius}, ${w}×${h} (${mp.toFixed(2)} MP), best of ${reps}, one thread`);
   for (const [label, r] of rasters) {
     for (const method of LOCAL_METHODS) {
-      const spec = parseLocalSpec({ method, radius });
+      const spec = parseLocalSpec({ name: method, radius });
       const ms = best(reps, () => localThreshold(r, spec));
       console.log(`  ${label} ${method.padEnd(10)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / mp).toFixed(0).padStart(5)} ms/MP`);
     }

@@ -65,7 +65,7 @@ for (const method of LOCAL_METHODS) {
       const im = images.get(c.image)!;
       const raster = createRaster(im.width, im.height, im.data);
       // The plugin's own arguments: parameters as typed in Fiji's dialog (0 = default).
-      const spec = parseLocalSpec({ method, radius: c.radius, param1: c.p1, param2: c.p2, voids: c.white ? 'bright' : 'dark' });
+      const spec = parseLocalSpec({ name: method, radius: c.radius, param1: c.p1, param2: c.p2, voids: c.white ? 'bright' : 'dark' });
       const mask = localThreshold(raster, spec);
       const bytes = fijiBytes(mask);
       let count = 0;
@@ -127,8 +127,8 @@ test('16-bit rule: an 8-bit image ×257 with its grey-level parameters ×257 giv
     if (!exact.includes(method) && !truncated.includes(method)) continue;
     const im = images.get(c.image)!;
     const [p1, p2] = scaled(method, c.p1, c.p2);
-    const spec16 = parseLocalSpec({ method, radius: c.radius, param1: p1, param2: p2, voids: c.white ? 'bright' : 'dark' });
-    const spec8 = parseLocalSpec({ method, radius: c.radius, param1: c.p1, param2: c.p2, voids: c.white ? 'bright' : 'dark' });
+    const spec16 = parseLocalSpec({ name: method, radius: c.radius, param1: p1, param2: p2, voids: c.white ? 'bright' : 'dark' });
+    const spec8 = parseLocalSpec({ name: method, radius: c.radius, param1: c.p1, param2: c.p2, voids: c.white ? 'bright' : 'dark' });
     const m16 = localThreshold(times257(im), spec16);
     const m8 = localThreshold(createRaster(im.width, im.height, im.data), spec8);
     assert.equal(sha(fijiBytes(m8)), fx.cases[localCaseKey(c)]!.sha256); // m8 is Fiji's mask
@@ -253,8 +253,8 @@ test('16-bit rule: ×257 differences of Bernsen, Otsu and Phansalkar stay at the
   for (const method of ['Bernsen', 'Otsu', 'Phansalkar'] as const) {
     for (const radius of [3, 15]) {
       const [p1] = scaled(method, 0, 0);
-      const a = localThreshold(r8, parseLocalSpec({ method, radius, voids: 'bright' }));
-      const b = localThreshold(r16, parseLocalSpec({ method, radius, param1: p1, voids: 'bright' }));
+      const a = localThreshold(r8, parseLocalSpec({ name: method, radius, voids: 'bright' }));
+      const b = localThreshold(r16, parseLocalSpec({ name: method, radius, param1: p1, voids: 'bright' }));
       let diff = 0;
       for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
       assert.ok(diff <= a.length * 0.02, `${method} r=${radius}: ${diff} of ${a.length} pixels differ`);
@@ -322,37 +322,40 @@ test("Fiji's Otsu window: OvalRoi(x−r, y−r, 2r, 2r), e.g. r = 1 is the 2×2 
 // ---- options and the segmenter -----------------------------------------------------------------
 
 test('parseLocalSpec: defaults, names, and one clear EOPTION per bad value', () => {
-  assert.deepEqual(parseLocalSpec({ method: 'sauvola' }), { method: 'Sauvola', radius: 15, param1: 0, param2: 0, voids: 'dark' });
+  assert.deepEqual(parseLocalSpec({ name: 'sauvola' }), { name: 'Sauvola', radius: 15, param1: 0, param2: 0, voids: 'dark' });
   assert.equal(parseLocalMethod('mid-grey'), 'MidGrey');
   assert.equal(parseLocalMethod('MIDGREY'), 'MidGrey');
   const bad: [unknown, RegExp][] = [
-    [{ method: 'Savoula' }, /unknown local threshold method "Savoula"; valid methods: Bernsen, Contrast/],
-    [{ method: 'Mean', radius: 2.5 }, /local\.radius: must be a whole number/],
-    [{ method: 'Mean', radius: 0 }, /local\.radius/],
-    [{ method: 'Mean', param1: 1.5 }, /local\.param1: Mean's c is a whole number/],
-    [{ method: 'Niblack', param2: 0.5 }, /local\.param2: Niblack's c is a whole number/],
-    [{ method: 'Sauvola', param1: Number.NaN }, /local\.param1: must be a finite number/],
-    [{ method: 'Mean', voids: 'black' }, /local\.voids/],
-    [{ method: 'Mean', raduis: 3 }, /local\.raduis: unknown key/],
+    [{ name: 'Savoula' }, /unknown local threshold method "Savoula"; valid methods: Bernsen, Contrast/],
+    [{ name: 'Mean', radius: 2.5 }, /local\.radius: must be a whole number/],
+    [{ name: 'Mean', radius: 0 }, /local\.radius/],
+    [{ name: 'Mean', param1: 1.5 }, /local\.param1: Mean's c is a whole number/],
+    [{ name: 'Niblack', param2: 0.5 }, /local\.param2: Niblack's c is a whole number/],
+    [{ name: 'Sauvola', param1: Number.NaN }, /local\.param1: must be a finite number/],
+    [{ name: 'Mean', voids: 'black' }, /local\.voids/],
+    [{ name: 'Mean', raduis: 3 }, /local\.raduis: unknown key/],
     [null, /must be an object/],
-    [{}, /local\.method: required/],
+    [{}, /local\.name: required/],
   ];
   for (const [input, re] of bad) {
     assert.throws(() => parseLocalSpec(input), (e: unknown) => e instanceof VoidscopeError && e.code === 'EOPTION' && re.test(e.message), JSON.stringify(input));
   }
-  assert.doesNotThrow(() => parseLocalSpec({ method: 'Niblack', param1: -0.35, param2: 3 }));
+  assert.doesNotThrow(() => parseLocalSpec({ name: 'Niblack', param1: -0.35, param2: 3 }));
+  // the whole segment object of the house's SegmentSpec is accepted too
+  assert.deepEqual(parseLocalSpec({ method: 'local', name: 'Bernsen', radius: 7 }), { name: 'Bernsen', radius: 7, param1: 0, param2: 0, voids: 'dark' });
+  assert.throws(() => parseLocalSpec({ method: 'global', name: 'Bernsen' }), /local\.method: unknown key/);
 });
 
 test("resolveLocalParams: Fiji's defaults (0 = default), Niblack's k follows the void polarity, 16-bit grey levels ×257", () => {
   const r = (o: object, depth: 8 | 16) => resolveLocalParams(parseLocalSpec(o), depth).named;
-  assert.deepEqual(r({ method: 'Bernsen' }, 8), { contrastThreshold: 15 });
-  assert.deepEqual(r({ method: 'Bernsen' }, 16), { contrastThreshold: 3855 });
-  assert.deepEqual(r({ method: 'Niblack' }, 8), { k: -0.2, c: 0 });
-  assert.deepEqual(r({ method: 'Niblack', voids: 'bright' }, 8), { k: 0.2, c: 0 });
-  assert.deepEqual(r({ method: 'Sauvola' }, 8), { k: 0.5, r: 128 });
-  assert.deepEqual(r({ method: 'Sauvola' }, 16), { k: 0.5, r: 32896 });
-  assert.deepEqual(r({ method: 'Phansalkar', param1: 0.1 }, 16), { k: 0.1, r: 0.5 });
-  assert.deepEqual(r({ method: 'Otsu' }, 8), {});
+  assert.deepEqual(r({ name: 'Bernsen' }, 8), { contrastThreshold: 15 });
+  assert.deepEqual(r({ name: 'Bernsen' }, 16), { contrastThreshold: 3855 });
+  assert.deepEqual(r({ name: 'Niblack' }, 8), { k: -0.2, c: 0 });
+  assert.deepEqual(r({ name: 'Niblack', voids: 'bright' }, 8), { k: 0.2, c: 0 });
+  assert.deepEqual(r({ name: 'Sauvola' }, 8), { k: 0.5, r: 128 });
+  assert.deepEqual(r({ name: 'Sauvola' }, 16), { k: 0.5, r: 32896 });
+  assert.deepEqual(r({ name: 'Phansalkar', param1: 0.1 }, 16), { k: 0.1, r: 0.5 });
+  assert.deepEqual(r({ name: 'Otsu' }, 8), {});
 });
 
 test('segmentLocal: label map over the analysed area, record and confidence', () => {
@@ -360,7 +363,7 @@ test('segmentLocal: label map over the analysed area, record and confidence', ()
   const raster = createRaster(im.width, im.height, im.data);
   const area = new Uint8Array(im.data.length);
   for (let i = 0; i < area.length; i++) area[i] = i % im.width < 50 ? 1 : 0;
-  const spec = parseLocalSpec({ method: 'Sauvola', radius: 15 });
+  const spec = parseLocalSpec({ name: 'Sauvola', radius: 15 });
   const seg = segmentLocal({ raster, area }, spec);
   const voids = localThreshold(raster, spec);
   for (let i = 0; i < area.length; i++) assert.equal(seg.labels.data[i], area[i] ? (voids[i] ? VOID : SOLID) : 0);
@@ -376,15 +379,15 @@ test('segmentLocal: label map over the analysed area, record and confidence', ()
   for (let i = 0; i < voids.length; i++) nv += voids[i]!;
   assert.ok(nv > 0.05 * voids.length && nv < 0.5 * voids.length, `void fraction ${nv / voids.length}`);
 
-  const mean = segmentLocal({ raster, area: null }, parseLocalSpec({ method: 'Mean', radius: 5 }));
+  const mean = segmentLocal({ raster, area: null }, parseLocalSpec({ name: 'Mean', radius: 5 }));
   assert.equal(mean.confidence.level, 'low');
   assert.match(mean.confidence.warnings[0]!, /Mean with C = 0 splits every neighbourhood in two/);
-  const r16 = segmentLocal({ raster: times257(im), area: null }, parseLocalSpec({ method: 'Bernsen' }));
+  const r16 = segmentLocal({ raster: times257(im), area: null }, parseLocalSpec({ name: 'Bernsen' }));
   assert.match(r16.record.source, /16-bit extension/);
   assert.deepEqual(r16.record.params, { radius: 15, param1: 0, param2: 0, voids: 'dark', contrastThreshold: 3855 });
 });
 
 test('float and 32-bit rasters are refused with EUNSUPPORTED', () => {
   const f = createRaster(4, 4, new Float32Array(16));
-  assert.throws(() => localThreshold(f, parseLocalSpec({ method: 'Mean' })), (e: unknown) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED');
+  assert.throws(() => localThreshold(f, parseLocalSpec({ name: 'Mean' })), (e: unknown) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED');
 });

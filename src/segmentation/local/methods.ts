@@ -67,7 +67,8 @@ export const MAX_LOCAL_RADIUS = 1000;
  * 'dark' (default) = Fiji with "White objects on black background" unchecked, 'bright' = checked.
  */
 export interface LocalSpec {
-  method: LocalMethod;
+  /** The Fiji method (as `name` of the house's SegmentSpec `{method: 'local', name, …}`). */
+  name: LocalMethod;
   radius: number;
   param1: number;
   param2: number;
@@ -85,26 +86,28 @@ export function isLocalMethod(name: unknown): name is LocalMethod {
   return typeof name === 'string' && (LOCAL_METHODS as readonly string[]).includes(name);
 }
 
-const SPEC_KEYS = ['method', 'radius', 'param1', 'param2', 'voids'] as const;
+const SPEC_KEYS = ['name', 'radius', 'param1', 'param2', 'voids'] as const;
 
 /**
  * Validate local-threshold options once, where they enter (CLI, study file, library). Accepts
- * `{method, radius?, param1?, param2?, voids?}`; unknown keys, non-integer or out-of-range radius,
+ * `{name, radius?, param1?, param2?, voids?}`, and also the whole segment object
+ * `{method: 'local', name, …}` (the `method` key must then be 'local'); unknown keys, non-integer or out-of-range radius,
  * non-finite parameters and fractional values for Fiji's integer parameters (Bernsen's contrast
  * threshold, the C of Mean/Median/MidGrey/Niblack) are VoidscopeError('EOPTION') naming `at.key`.
  */
 export function parseLocalSpec(input: unknown, at = 'local'): LocalSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new VoidscopeError('EOPTION', `${at}: local threshold options must be an object {method, radius, param1, param2, voids}`);
+    throw new VoidscopeError('EOPTION', `${at}: local threshold options must be an object {name, radius, param1, param2, voids}`);
   }
   const o = input as Record<string, unknown>;
   for (const k of Object.keys(o)) {
+    if (k === 'method' && o.method === 'local') continue;
     if (!(SPEC_KEYS as readonly string[]).includes(k)) {
       throw new VoidscopeError('EOPTION', `${at}.${k}: unknown key; allowed: ${SPEC_KEYS.join(', ')}`);
     }
   }
-  if (typeof o.method !== 'string') throw new VoidscopeError('EOPTION', `${at}.method: required, one of ${LOCAL_METHODS.join(', ')}`);
-  const method = parseLocalMethod(o.method);
+  if (typeof o.name !== 'string') throw new VoidscopeError('EOPTION', `${at}.name: required, one of ${LOCAL_METHODS.join(', ')}`);
+  const method = parseLocalMethod(o.name);
   const radius = o.radius === undefined ? DEFAULT_LOCAL_RADIUS : o.radius;
   if (typeof radius !== 'number' || !Number.isInteger(radius) || radius < 1 || radius > MAX_LOCAL_RADIUS) {
     throw new VoidscopeError('EOPTION', `${at}.radius: must be a whole number of pixels from 1 to ${MAX_LOCAL_RADIUS} (Fiji's radius), got ${String(radius)}`);
@@ -121,7 +124,7 @@ export function parseLocalSpec(input: unknown, at = 'local'): LocalSpec {
   }
   const voids = o.voids === undefined ? 'dark' : o.voids;
   if (voids !== 'dark' && voids !== 'bright') throw new VoidscopeError('EOPTION', `${at}.voids: must be 'dark' or 'bright', got ${String(voids)}`);
-  return { method, radius, param1: params[0]!, param2: params[1]!, voids };
+  return { name: method, radius, param1: params[0]!, param2: params[1]!, voids };
 }
 
 /** The parameters a spec runs with on an image of this depth: Fiji's "0 = default" rule applied. */
@@ -129,7 +132,7 @@ export function resolveLocalParams(
   spec: LocalSpec,
   bitDepth: 8 | 16,
 ): { param1: number; param2: number; named: Record<string, number> } {
-  const info = LOCAL_METHOD_PARAMS[spec.method];
+  const info = LOCAL_METHOD_PARAMS[spec.name];
   const white = spec.voids === 'bright';
   const d = info.defaults(bitDepth, white);
   const param1 = spec.param1 !== 0 ? spec.param1 : d[0];
@@ -157,7 +160,7 @@ export function localThreshold(raster: Raster, spec: LocalSpec): Uint8Array {
   const r = asLocalRaster(raster);
   const depth = r.data instanceof Uint8Array ? 8 : 16;
   const { param1, param2 } = resolveLocalParams(spec, depth);
-  return LOCAL_METHOD_FUNCTIONS[spec.method](r, spec.radius, param1, param2, spec.voids === 'bright');
+  return LOCAL_METHOD_FUNCTIONS[spec.name](r, spec.radius, param1, param2, spec.voids === 'bright');
 }
 
 

@@ -27,7 +27,7 @@ export function segmentLocal(input: SegmentInput, spec: LocalSpec): Segmentation
   const { named } = resolveLocalParams(spec, depth);
   const white = spec.voids === 'bright';
   const notes = [
-    `${spec.method} local threshold, radius ${spec.radius} px` +
+    `${spec.name} local threshold, radius ${spec.radius} px` +
       (Object.keys(named).length ? `, ${Object.entries(named).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '') +
       `; voids = Fiji's objects with "White objects on black background" ${white ? 'checked' : 'unchecked'} (${spec.voids} voids)`,
     'each pixel is classified from its own neighbourhood of the whole image (pixels outside the analysed area included)',
@@ -38,7 +38,7 @@ export function segmentLocal(input: SegmentInput, spec: LocalSpec): Segmentation
     labels,
     record: {
       segmenter: 'local',
-      method: spec.method,
+      method: spec.name,
       params: { radius: spec.radius, param1: spec.param1, param2: spec.param2, voids: spec.voids, ...named },
       thresholds: [],
       source: depth === 8 ? LOCAL_THRESHOLD_SOURCE : `${LOCAL_THRESHOLD_SOURCE} (16-bit extension)`,
@@ -58,11 +58,11 @@ export function segmentLocal(input: SegmentInput, spec: LocalSpec): Segmentation
  */
 function localConfidence(spec: LocalSpec, named: Record<string, number>): SegmentationConfidence {
   const splitsUniform =
-    spec.method === 'Contrast' || spec.method === 'Otsu' || ((spec.method === 'Mean' || spec.method === 'Median' || spec.method === 'MidGrey') && named.c === 0);
+    spec.name === 'Contrast' || spec.name === 'Otsu' || ((spec.name === 'Mean' || spec.name === 'Median' || spec.name === 'MidGrey') && named.c === 0);
   const warnings: string[] = [];
   if (splitsUniform) {
     warnings.push(
-      `${spec.method}${named.c === 0 ? ' with C = 0' : ''} splits every neighbourhood in two, even a uniform one: noise in dense regions is counted as void. ` +
+      `${spec.name}${named.c === 0 ? ' with C = 0' : ''} splits every neighbourhood in two, even a uniform one: noise in dense regions is counted as void. ` +
         `Use a non-zero C, Bernsen, Sauvola or Phansalkar, or a global threshold after background subtraction.`,
     );
   }
