@@ -297,6 +297,10 @@ test('rankMinMax and rankMeanVariance equal a direct computation over the circul
         assert.equal(mean![i], Math.fround(s / k.nPoints));
         assert.equal(variance![i], Math.max(0, Math.fround((s2 - (s * s) / k.nPoints) / k.nPoints)));
       }
+    // the uncached path (taken when the ring of sliding extremes would exceed its memory budget)
+    const uncached = rankMinMax(d, w, h, radius, 0);
+    assert.deepEqual(uncached.min, min);
+    assert.deepEqual(uncached.max, max);
   }
 });
 

@@ -21,11 +21,20 @@ import { circularKernel, type CircularKernel } from '../filters/median.js';
 
 export type IntPixels = Uint8Array | Uint16Array;
 
+/** Largest ring of cached sliding extremes in rankMinMax, in Int32 elements per array (16 M = 64 MB). */
+const RING_BUDGET = 16 * 1024 * 1024;
+
 /**
  * RankFilters MIN and MAX (exact) of an 8- or 16-bit image with ImageJ's circular kernel of `radius`.
- * Returned arrays have the input's type.
+ * Returned arrays have the input's type. `ringBudget` (Int32 elements) only exists to test the uncached path.
  */
-export function rankMinMax<T extends IntPixels>(src: T, width: number, height: number, radius: number): { min: T; max: T } {
+export function rankMinMax<T extends IntPixels>(
+  src: T,
+  width: number,
+  height: number,
+  radius: number,
+  ringBudget: number = RING_BUDGET,
+): { min: T; max: T } {
   const k = circularKernel(radius);
   const Ctor = src.constructor as { new (n: number): T };
   const min = new Ctor(width * height);
@@ -35,11 +44,14 @@ export function rankMinMax<T extends IntPixels>(src: T, width: number, height: n
   // The distinct row half-widths (10 for radius 15): each source row's sliding min/max is computed once
   // per distinct half-width when the row enters the kernel, kept in a ring of `rows` slots, and
   // combined over the kernel's rows for every output row.
+  // Past RING_BUDGET (large radius × wide image) the ring would not fit: then each kernel row is
+  // recomputed per output row instead (same values, about twice the time).
   const distinct = [...new Set(halfWidths)].sort((a, b) => a - b);
-  const nd = distinct.length;
-  const which = Int32Array.from(halfWidths, (hw) => distinct.indexOf(hw));
-  const ringMin = new Int32Array(rows * nd * width);
-  const ringMax = new Int32Array(rows * nd * width);
+  const cached = rows * distinct.length * width <= ringBudget;
+  const nd = cached ? distinct.length : rows;
+  const which = cached ? Int32Array.from(halfWidths, (hw) => distinct.indexOf(hw)) : Int32Array.from(halfWidths, (_hw, j) => j);
+  const ringMin = new Int32Array(cached ? rows * nd * width : width);
+  const ringMax = new Int32Array(cached ? rows * nd * width : width);
   const slotRow = new Int32Array(rows).fill(-1);
   const padded = new Int32Array(width + 2 * kRadius);
   const g = new Int32Array(width + 2 * kRadius);
@@ -53,15 +65,21 @@ export function rankMinMax<T extends IntPixels>(src: T, width: number, height: n
       let yy = y + j - kRadius;
       if (yy < 0) yy = 0;
       else if (yy >= height) yy = height - 1;
-      const slot = yy % rows;
-      if (slotRow[slot] !== yy) {
-        slotRow[slot] = yy;
-        for (let d = 0; d < nd; d++) {
-          const o = (slot * nd + d) * width;
-          slidingExtremes(src, yy * width, width, distinct[d]!, padded, g, h, ringMin.subarray(o, o + width), ringMax.subarray(o, o + width));
+      let o: number;
+      if (cached) {
+        const slot = yy % rows;
+        if (slotRow[slot] !== yy) {
+          slotRow[slot] = yy;
+          for (let d = 0; d < nd; d++) {
+            const od = (slot * nd + d) * width;
+            slidingExtremes(src, yy * width, width, distinct[d]!, padded, g, h, ringMin.subarray(od, od + width), ringMax.subarray(od, od + width));
+          }
         }
+        o = (slot * nd + which[j]!) * width;
+      } else {
+        o = 0;
+        slidingExtremes(src, yy * width, width, halfWidths[j]!, padded, g, h, ringMin, ringMax);
       }
-      const o = (slot * nd + which[j]!) * width;
       for (let x = 0; x < width; x++) {
         const lo = ringMin[o + x]!;
         const hi = ringMax[o + x]!;
