@@ -68,3 +68,27 @@ for (const [file, rec] of Object.entries(fx.files)) {
     assert.deepEqual(failures, []);
   });
 }
+
+{
+  const file = 'taufactor/electrode.tiff';
+  const path = join(REFDATA, file);
+  const skip = existsSync(path) ? false : `${path} not found (../shared/refdata is not part of the project)`;
+  test(`ground truth on ${file}: a labelled electrode (grey 0 = pore, 44.97 %); the guarded methods recover it, C = 0 ones over-segment`, { skip }, async () => {
+    // The file is a three-level label image (0 pore / 85 / 170 solid phases), so its pores are known exactly.
+    const raster = (await readImage(path)).raster;
+    const truth = Uint8Array.from(raster.data as Uint8Array, (v) => (v === 0 ? 1 : 0));
+    const fraction = (m: Uint8Array): number => m.reduce((a, v) => a + v, 0) / m.length;
+    assert.equal(fraction(truth).toFixed(4), '0.4497');
+    const sauvola = localThreshold(raster, parseLocalSpec({ name: 'Sauvola', radius: 15 }));
+    assert.deepEqual(sauvola, truth, 'Sauvola radius 15 recovers the pore set pixel for pixel');
+    for (const name of ['Bernsen', 'Contrast', 'Niblack', 'Phansalkar'] as const) {
+      const f = fraction(localThreshold(raster, parseLocalSpec({ name, radius: 15 })));
+      assert.ok(Math.abs(f - 0.4497) < 0.005, `${name}: ${f}`);
+    }
+    // Mean/Median/MidGrey with C = 0 and Otsu split uniform solid neighbourhoods: the 'low' level's case.
+    for (const name of ['Mean', 'Median', 'MidGrey', 'Otsu'] as const) {
+      const f = fraction(localThreshold(raster, parseLocalSpec({ name, radius: 15 })));
+      assert.ok(f > 0.5, `${name}: ${f}`);
+    }
+  });
+}
