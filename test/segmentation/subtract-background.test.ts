@@ -91,6 +91,8 @@ test('the input is not modified and the shading is removed (ground truth of the 
 
 test('options: defaults, and one clear EOPTION / EUNSUPPORTED per bad input', () => {
   assert.deepEqual(parseBackgroundOptions({ radius: 50 }), { radius: 50, light: false, paraboloid: false, noSmoothing: false, correctCorners: true });
+  assert.deepEqual(parseBackgroundOptions({ kind: 'background', radius: 9, light: true }), { radius: 9, light: true, paraboloid: false, noSmoothing: false, correctCorners: true });
+  assert.throws(() => parseBackgroundOptions({ kind: 'median', radius: 9 }), /background\.kind: unknown key/);
   assert.equal(describeBackground(parseBackgroundOptions({ radius: 50, light: true })), 'Subtract Background (ImageJ 1.53t): rolling ball radius 50 px, light background, 3×3 mean smoothing');
   assert.equal(
     describeBackground(parseBackgroundOptions({ radius: 7.5, paraboloid: true, noSmoothing: true })),

@@ -64,13 +64,18 @@ export function describeBackground(spec: BackgroundSpec): string {
   );
 }
 
-/** Validate Subtract Background options (unknown keys, bad radius or non-boolean flags → EOPTION naming `at.key`). */
+/**
+ * Validate Subtract Background options once, where they enter (unknown keys, bad radius or non-boolean
+ * flags → EOPTION naming `at.key`). Also accepts the house's whole pre-filter object
+ * `{kind: 'background', radius, …}` (the `kind` key must then be 'background').
+ */
 export function parseBackgroundOptions(input: unknown, at = 'background'): BackgroundSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new VoidscopeError('EOPTION', `${at}: background subtraction options must be an object {radius, light, paraboloid, noSmoothing, correctCorners}`);
   }
   const o = input as Record<string, unknown>;
   for (const k of Object.keys(o)) {
+    if (k === 'kind' && o.kind === 'background') continue; // the house's Prefilter {kind: 'background', …}
     if (!(KEYS as readonly string[]).includes(k)) throw new VoidscopeError('EOPTION', `${at}.${k}: unknown key; allowed: ${KEYS.join(', ')}`);
   }
   const r = o.radius;
