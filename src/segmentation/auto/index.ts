@@ -381,8 +381,8 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const sigmaDen = radius > 0 ? immerkaerSigma(den, W, H, area, 8).sigma : sigmaRaw;
 
   const hist = new Float64Array(256);
-  if (area === null) for (let i = 0; i < n; i++) hist[den[i]!]++;
-  else for (let i = 0; i < n; i++) if (area[i] !== 0) hist[den[i]!]++;
+  if (area === null) for (let i = 0; i < n; i++) hist[den[i]!]!++;
+  else for (let i = 0; i < n; i++) if (area[i] !== 0) hist[den[i]!]!++;
   const choice = chooseClasses(hist);
   const rule = voidRule(choice.best.components);
   const notes: string[] = [];

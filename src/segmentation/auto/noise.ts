@@ -33,7 +33,7 @@ export function immerkaerSigma(
         data[i + W - 1]! - 2 * data[i + W]! + data[i + W + 1]!;
       if (v !== v) continue; // NaN
       const b = Math.abs(v) * scale;
-      hist[b >= BINS - 1 ? BINS - 1 : Math.floor(b)]++;
+      hist[b >= BINS - 1 ? BINS - 1 : Math.floor(b)]!++;
       n++;
     }
   }
@@ -128,7 +128,7 @@ function percentiles(data: ArrayLike<number>, area: Uint8Array | null): { p5: nu
     if (area !== null && area[i] === 0) continue;
     const v = data[i]!;
     if (v !== v) continue;
-    h[Math.floor((v - lo) * s)]++;
+    h[Math.floor((v - lo) * s)]!++;
     m++;
   }
   const at = (q: number): number => {

@@ -61,14 +61,14 @@ export function localOtsu(raster: LocalRaster, radius: number, _p1: number, _p2:
   let n = 0;
   const add = (v: number): void => {
     n++;
-    if (hist[v]++ === 0) {
+    if (hist[v]!++ === 0) {
       words[v >>> 5]! |= 1 << (v & 31);
       summary[v >>> 10]! |= 1 << ((v >>> 5) & 31);
     }
   };
   const remove = (v: number): void => {
     n--;
-    if (--hist[v] === 0) {
+    if (--hist[v]! === 0) {
       const w = v >>> 5;
       words[w]! &= ~(1 << (v & 31));
       if (words[w] === 0) summary[v >>> 10]! &= ~(1 << (w & 31));
