@@ -31,6 +31,7 @@ import { VERSION } from '../version.js';
 import { tryAllThresholds, voidRule, type ThresholdResult } from './threshold/index.js';
 import type { DatabarInfo } from './metadata/index.js';
 import { areaMask, resolveAnalysisArea } from './area.js';
+import { thresholdConfidence } from './auto/confidence.js';
 import { applyPrefilters } from './prefilter.js';
 import { isThresholdSegmentation, segment, type RegionInput } from './segment.js';
 import { METRICS } from './metrics/registry.js';
@@ -46,7 +47,7 @@ import {
   type ParseSpecOptions,
 } from './spec.js';
 import type { AppliedFilter, PorosityDetail, PorosityResult, ThresholdsResult } from './types.js';
-import type { Segmentation } from './segmentation-types.js';
+import type { Segmentation, SegmentationConfidence } from './segmentation-types.js';
 
 export { DEFAULT_POROSITY_METHOD, type MinPoreSize };
 
@@ -250,9 +251,20 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
     );
   }
   if (thr.note) warnings.push(thr.note);
-  // A segmenter that estimates its confidence (auto, learned) states it, and what it warns of.
-  const conf = segmentation.confidence;
-  const reportConfidence = conf.band !== null || conf.level === 'low' || conf.warnings.length > 0;
+  // Every porosity carries its segmentation-sensitivity band. The auto segmenter (and a learned
+  // model) estimate theirs; for a threshold (ImageJ method, MultiOtsu, manual) the band is the void
+  // fraction with the threshold moved by ± one noise σ of the analysed image (auto/README.md), and
+  // the threshold itself is never changed.
+  const conf: SegmentationConfidence = isThr
+    ? thresholdConfidence(
+        work,
+        prep.input.area,
+        { value: thr.value, polarity: voids, bin: thr.bin },
+        count.voidFraction,
+        { bins: spec.segment.method === 'global' ? spec.segment.bins : 'imagej' },
+      )
+    : segmentation.confidence;
+  const reportConfidence = isThr || conf.band !== null || conf.level === 'low' || conf.warnings.length > 0;
   if (reportConfidence) warnings.push(...conf.warnings);
 
   const result: PorosityResult = {

@@ -1,6 +1,6 @@
 /**
  * Pre-filters: a registry keyed by `Prefilter['kind']`, each an exact ImageJ filter (wrapped, not
- * re-implemented: filters/median.ts, filters/gaussian.ts; Subtract Background comes in
+ * re-implemented: filters/median.ts, filters/gaussian.ts; Subtract Background:
  * filters/subtract-background.ts). `applyPrefilters` cuts the data-bar rows off first (a view, not a
  * copy) and applies the spec's filters in order; every filter applied is recorded (AppliedFilter),
  * and the records reach every result and the report tables.
@@ -9,6 +9,7 @@ import type { Raster } from '../raster/types.js';
 import { VoidscopeError } from '../errors.js';
 import { imagejGaussianBlur, imagejGaussianAccuracy } from './filters/gaussian.js';
 import { circularKernel, medianFilter } from './filters/median.js';
+import { describeBackground, subtractBackground, SUBTRACT_BACKGROUND_SOURCE } from './filters/subtract-background.js';
 import type { Prefilter } from './spec.js';
 import type { AppliedFilter } from './types.js';
 
@@ -43,9 +44,12 @@ export const PREFILTERS = {
       },
     };
   },
-  background(_raster: Raster, _p: Extract<Prefilter, { kind: 'background' }>): never {
-    // Slot for ImageJ Subtract Background (filters/subtract-background.ts, another work item).
-    throw new VoidscopeError('EUNSUPPORTED', 'background subtraction (ImageJ Subtract Background) is not available yet');
+  background(raster: Raster, p: Extract<Prefilter, { kind: 'background' }>) {
+    const spec = { radius: p.radius, light: p.light, paraboloid: p.paraboloid, noSmoothing: p.noSmoothing, correctCorners: true };
+    return {
+      raster: subtractBackground(raster, spec),
+      applied: { name: 'background', radiusPx: p.radius, note: `${describeBackground(spec)}; ${SUBTRACT_BACKGROUND_SOURCE}, exact` },
+    };
   },
 } as const satisfies { [K in Prefilter['kind']]: PrefilterFn<Extract<Prefilter, { kind: K }>> };
 

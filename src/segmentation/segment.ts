@@ -20,6 +20,8 @@ import { rememberVoidMask } from '../raster/void-mask.js';
 import type { Roi } from '../raster/types.js';
 import { applyThreshold, computeThreshold, manualThreshold, type ThresholdResult } from './threshold/index.js';
 import type { Segmentation, SegmentInput } from './segmentation-types.js';
+import { segmentAuto } from './auto/index.js';
+import { segmentLocal } from './local/index.js';
 import type { SegmentSpec } from './spec.js';
 import type { AnalysisRegion } from './metrics/region.js';
 
@@ -37,6 +39,11 @@ export interface RegionInput extends SegmentInput {
 /** What the threshold segmenters add (additive to the Segmentation contract). */
 export interface ThresholdSegmentation extends Segmentation {
   threshold: ThresholdResult;
+}
+
+/** The segmenters that read a full-size area mask (built once here from the ROI and mask when not given). */
+function areaInput(input: RegionInput): SegmentInput {
+  return { raster: input.raster, area: input.area };
 }
 
 export type AnySegmenter<S> = (input: RegionInput, spec: S) => Segmentation | Promise<Segmentation>;
@@ -124,10 +131,12 @@ export const SEGMENTERS = {
   manual(input, spec) {
     return thresholdSegmentation(input, manualThreshold(input.raster, spec.value, spec.voids), 'manual', { value: spec.value, voids: spec.voids });
   },
-  // Slot: segmentAuto(input, spec) from ./auto/ (noise-aware automatic segmentation).
-  auto: (_input: RegionInput, _spec: Extract<SegmentSpec, { method: 'auto' }>): Segmentation => notYet('automatic segmentation (method auto)'),
-  // Slot: Fiji Auto Local Threshold from ./local/.
-  local: (_input: RegionInput, spec: Extract<SegmentSpec, { method: 'local' }>): Segmentation => notYet(`local threshold ${spec.name}`),
+  // The noise-aware automatic segmenter (auto/README.md).
+  auto: (input: RegionInput, spec: Extract<SegmentSpec, { method: 'auto' }>): Segmentation =>
+    segmentAuto(areaInput(input), { method: 'auto', voids: spec.voids }),
+  // Fiji Auto Local Threshold (local/README.md): Fiji's parameter 0 means the method's default.
+  local: (input: RegionInput, spec: Extract<SegmentSpec, { method: 'local' }>): Segmentation =>
+    segmentLocal(areaInput(input), { name: spec.name, radius: spec.radius, param1: spec.p1 ?? 0, param2: spec.p2 ?? 0, voids: spec.voids }),
   // Slot: learned segmentation from ./learned/ (imported lazily, async).
   model: (_input: RegionInput, _spec: Extract<SegmentSpec, { method: 'model' }>): Promise<Segmentation> => Promise.reject(unsupported('segmentation with a trained model')),
 } as const satisfies { [K in SegmentSpec['method']]: AnySegmenter<Extract<SegmentSpec, { method: K }>> };

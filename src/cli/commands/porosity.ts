@@ -78,14 +78,26 @@ export function formatPorosityText(r: PorosityResult): string {
   lines.push(`  calibration  ${r.pixelSize ? `${fmt(r.pixelSize.value, 6)} µm/px (${r.pixelSize.source})` : 'none (results in pixels; use --pixel-size)'}`);
   lines.push(`  filters      ${describeFilters(r.filters)}`);
   const h = r.threshold.histogram;
-  lines.push(
-    `  threshold    ${r.method} t = ${fmt(r.threshold.value, 8)}` +
-      (r.threshold.allValues ? ` (3-class thresholds ${r.threshold.allValues.map((x) => fmt(x, 8)).join(', ')})` : '') +
-      (h ? `; ${h.bins}-bin histogram (${h.mode}${h.mode !== '8-bit' ? `, ${fmt(h.min, 8)}..${fmt(h.max, 8)}` : ''})` : '') +
-      `; ${r.threshold.source}`,
-  );
+  const seg = r.segmentation;
+  if (seg && (seg.segmenter === 'local' || seg.segmenter === 'model')) {
+    lines.push(`  segmenter    ${seg.segmenter} ${seg.method} (${Object.entries(seg.params).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}); ${seg.source}`);
+  } else {
+    const allLabel = seg?.segmenter === 'auto' ? 'seed and grow thresholds' : '3-class thresholds';
+    lines.push(
+      `  threshold    ${r.method} t = ${fmt(r.threshold.value, 8)}` +
+        (r.threshold.allValues ? ` (${allLabel} ${r.threshold.allValues.map((x) => fmt(x, 8)).join(', ')})` : '') +
+        (h ? `; ${h.bins}-bin histogram (${h.mode}${h.mode !== '8-bit' ? `, ${fmt(h.min, 8)}..${fmt(h.max, 8)}` : ''})` : '') +
+        `; ${r.threshold.source}`,
+    );
+  }
   lines.push(`  convention   ${r.convention}`);
   lines.push(`  void         ${r.porosityPercent.toFixed(2)} % (${r.voidPixels} of ${r.analysedPixels} px)`);
+  const c = r.confidence;
+  lines.push(
+    c?.band
+      ? `  band         ${(c.band.low * 100).toFixed(2)}–${(c.band.high * 100).toFixed(2)} % (segmentation sensitivity; confidence ${c.level}${c.separability !== null ? `, separability ${fmt(c.separability, 2)}` : ''})`
+      : `  band         not estimated by this segmenter${c ? ` (confidence ${c.level})` : ''}`,
+  );
   if (r.minPore.pixels > 0) {
     lines.push(
       `  w/o specks   ${r.porosityPercentExcludingSpecks.toFixed(2)} % (${p.specks} specks < ${r.minPore.value} ${r.minPore.unit}${r.minPore.unit === 'µm²' ? ` = ${r.minPore.pixels} px` : ''}: ${p.speckPixels} px, not in the pore list)`,
