@@ -28,7 +28,7 @@ export const ANALYSIS_FLAGS: Record<string, Flag> = {
   method: {
     key: 'method',
     opt: str(
-      `automatic threshold: ${ALL_THRESHOLD_METHODS.join(', ')} (default ${DEFAULT_POROSITY_METHOD}: 3-class Otsu, lower threshold — ImageJ's two-class methods split particles from matrix on 3-phase electrode images)`,
+      `segmentation method: auto (default: noise-aware automatic segmenter with an uncertainty band) or a global threshold, exact: ${ALL_THRESHOLD_METHODS.join(', ')}`,
     ),
   },
   threshold: { key: 'threshold', opt: num('manual threshold (grey value, image units) instead of --method') },

@@ -21,8 +21,13 @@ import { parseRoi, ROI_FORMAT } from '../raster/roi.js';
 import type { Roi } from '../raster/types.js';
 import { ALL_THRESHOLD_METHODS, THRESHOLD_METHODS, type AnyThresholdMethod, type Polarity } from './threshold/index.js';
 
-/** The default automatic threshold method (see porosity.ts for why it is not an ImageJ method). */
-export const DEFAULT_POROSITY_METHOD: AnyThresholdMethod = 'MultiOtsu';
+/**
+ * The default segmentation: the noise-aware automatic segmenter (auto/README.md), which denoises,
+ * chooses the number of grey-level classes from the data, takes the void class only where it is a
+ * distinct dark population and says how sure it is. Every global method (ImageJ's 17 and MultiOtsu)
+ * stays available by name and exact.
+ */
+export const DEFAULT_POROSITY_METHOD = 'auto' as const;
 
 export interface MinPoreSize {
   value: number;
@@ -264,11 +269,11 @@ export function parseAnalysisSpec(input: unknown, opts: ParseSpecOptions = {}): 
     segment = { method: 'local', name: m!, radius, p1: p('p1'), p2: p('p2'), voids };
   } else if (has('model')) {
     segment = { method: 'model', path: text(o.model, ['model'], 'the path of a voidscope model file') };
-  } else if (has('method') && String(o.method).trim().toLowerCase() === 'auto') {
+  } else if (!has('method') || String(o.method).trim().toLowerCase() === 'auto') {
     segment = { method: 'auto', voids };
   } else {
-    let name: AnyThresholdMethod = DEFAULT_POROSITY_METHOD;
-    if (has('method')) {
+    let name: AnyThresholdMethod;
+    {
       const key = String(o.method).trim().toLowerCase().replace(/-/g, '_');
       const found = ALL_THRESHOLD_METHODS.find((m) => m.toLowerCase() === key);
       if (!found) {

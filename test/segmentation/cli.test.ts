@@ -31,8 +31,13 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 test('human-readable output states method, threshold, convention, ROI, calibration and void %', async () => {
   const r = await run(['porosity', IMG1]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /threshold {4}MultiOtsu t = \d+/);
-  assert.match(r.stdout, /convention {3}void = pixel <= \d+ \(dark voids\)/);
+  // The default is the automatic segmenter: its boundaries, the convention and the band are stated.
+  assert.match(r.stdout, /threshold {4}auto t = \d+ \(seed and grow thresholds \d+, \d+\)/);
+  assert.match(r.stdout, /convention {3}void = the "void" phase of the auto segmentation/);
+  assert.match(r.stdout, /band {9}[\d.]+–[\d.]+ % \(segmentation sensitivity; confidence high/);
+  const mo = await run(['porosity', IMG1, '--method', 'MultiOtsu']);
+  assert.match(mo.stdout, /threshold {4}MultiOtsu t = \d+/);
+  assert.match(mo.stdout, /convention {3}void = pixel <= \d+ \(dark voids\)/);
   assert.match(r.stdout, /ROI 0,0,352,244; data bar 28 rows excluded/);
   assert.match(r.stdout, /calibration {2}0\.045 µm\/px \(Tescan sidecar/);
   const pct = Number(/void {9}([\d.]+) %/.exec(r.stdout)![1]);

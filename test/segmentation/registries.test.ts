@@ -2,9 +2,10 @@
  * Every registry, table-driven over ALL its members (a member without a case fails):
  *  - SEGMENTERS: each threshold method through the global segmenter gives the label map of
  *    threshold/'s own computeThreshold + applyThreshold (wrapped, not re-implemented), with 0
- *    outside the analysed area; manual on a hand-made image with a known answer; the slots
- *    (auto, local, model) refuse with EUNSUPPORTED until their work items plug in;
- *  - PREFILTERS: median and Gaussian are filters/ as is; background is a slot;
+ *    outside the analysed area; manual on a hand-made image with a known answer; auto recovers
+ *    the constructed void band; local on a flat image gives Fiji's documented answer; model
+ *    refuses without a model file;
+ *  - PREFILTERS: median, Gaussian and background are filters/ as is;
  *  - METRICS: porosity and pores on a hand-made label map whose counts are known.
  * No files are read.
  */
@@ -20,6 +21,7 @@ import { METRICS } from '../../src/segmentation/metrics/registry.js';
 import { parseAnalysisSpec, type SegmentSpec } from '../../src/segmentation/spec.js';
 import { imagejGaussianBlur } from '../../src/segmentation/filters/gaussian.js';
 import { medianFilter } from '../../src/segmentation/filters/median.js';
+import { subtractBackground } from '../../src/segmentation/filters/subtract-background.js';
 import { VoidscopeError } from '../../src/errors.js';
 import { mulberry32 } from '../../scripts/lib/random.js';
 
@@ -33,6 +35,12 @@ function threePhase() {
   return createRaster(W, H, d);
 }
 const ROI = { x: 4, y: 2, width: 40, height: 28 };
+/** The void rows of threePhase() by construction (rows 0..5, grey 34..46). */
+function globalTruthVoids(r: { width: number; height: number }): Uint8Array {
+  const t = new Uint8Array(r.width * r.height);
+  t.fill(1, 0, 6 * r.width);
+  return t;
+}
 
 const SEGMENTER_CASES: { [K in SegmentSpec['method']]: () => void | Promise<void> } = {
   global() {
@@ -71,10 +79,24 @@ const SEGMENTER_CASES: { [K in SegmentSpec['method']]: () => void | Promise<void
     assert.deepEqual([...b.labels.data], [SOLID, VOID, 0, 0, VOID, VOID, 0, 0]);
   },
   auto() {
-    assert.throws(() => SEGMENTERS.auto({ raster: threePhase(), area: null }, { method: 'auto', voids: 'dark' }), isUnsupported);
+    // threePhase(): ground truth by construction — the darkest phase is the void phase (see above).
+    const r = threePhase();
+    const seg = SEGMENTERS.auto({ raster: r, area: null }, { method: 'auto', voids: 'dark' });
+    const truth = globalTruthVoids(r);
+    let agree = 0;
+    for (let i = 0; i < truth.length; i++) if ((seg.labels.data[i] === VOID) === (truth[i] === 1)) agree++;
+    assert.equal(agree, truth.length);
+    assert.equal(seg.record.segmenter, 'auto');
+    assert.ok(seg.confidence.band !== null && seg.confidence.band.low <= seg.confidence.band.high);
   },
   local() {
-    assert.throws(() => SEGMENTERS.local({ raster: threePhase(), area: null }, { method: 'local', name: 'Sauvola', radius: 15, p1: null, p2: null, voids: 'dark' }), isUnsupported);
+    // Fiji's Mean with C = 0 (local/README.md): void = pixel <= local mean − C; on a flat image every pixel is
+    // at its mean, so everything is void — the documented reason Mean with C = 0 gets confidence 'low'.
+    const flat = createRaster(8, 8, new Uint8Array(64).fill(100));
+    const seg = SEGMENTERS.local({ raster: flat, area: null }, { method: 'local', name: 'Mean', radius: 2, p1: null, p2: null, voids: 'dark' });
+    assert.equal(seg.record.segmenter, 'local');
+    assert.equal(seg.confidence.level, 'low');
+    assert.equal(seg.labels.data.length, 64);
   },
   async model() {
     // Learned segmentation is asynchronous (tfjs loads lazily): the slot rejects.
@@ -97,8 +119,9 @@ test('the spec reaches every segmenter slot with its parameters validated', () =
   assert.throws(() => parseAnalysisSpec({ local: { method: 'Sauvola', radius: 5, radus: 3 } }), /local\.radus: unknown option "radus" \(did you mean "radius"\?\)/);
   assert.throws(() => parseAnalysisSpec({ method: 'Otsu', model: 'm.json' }), /model: give only one of method and model/);
   assert.deepEqual(parseAnalysisSpec({ background: 50 }).prefilters, [{ kind: 'background', radius: 50, light: false, paraboloid: false, noSmoothing: false }]);
-  // The default is today's: MultiOtsu, lowest class.
-  assert.deepEqual(parseAnalysisSpec({}).segment, { method: 'global', name: 'MultiOtsu', bins: 'imagej', voids: 'dark' });
+  // The default is the automatic segmenter (issue 10); MultiOtsu by name.
+  assert.deepEqual(parseAnalysisSpec({}).segment, { method: 'auto', voids: 'dark' });
+  assert.deepEqual(parseAnalysisSpec({ method: 'multiotsu' }).segment, { method: 'global', name: 'MultiOtsu', bins: 'imagej', voids: 'dark' });
 });
 
 const PREFILTER_CASES: { [K in keyof typeof PREFILTERS]: () => void } = {
@@ -116,7 +139,12 @@ const PREFILTER_CASES: { [K in keyof typeof PREFILTERS]: () => void } = {
     assert.equal(out.applied.accuracy, 0.002); // ImageJ's accuracy for 8-bit images
   },
   background() {
-    assert.throws(() => PREFILTERS.background(threePhase(), { kind: 'background', radius: 50, light: false, paraboloid: false, noSmoothing: false }), isUnsupported);
+    const r = threePhase();
+    const out = PREFILTERS.background(r, { kind: 'background', radius: 50, light: false, paraboloid: false, noSmoothing: false });
+    // The registry entry is filters/subtract-background.ts as is (exact against ImageJ: test/segmentation/subtract-background.test.ts).
+    assert.deepEqual(out.raster.data, subtractBackground(r, { radius: 50 }).data);
+    assert.equal(out.applied.name, 'background');
+    assert.equal(out.applied.radiusPx, 50);
   },
 };
 

@@ -155,7 +155,7 @@ test('run: a folder with no inputs is an error; porosity over several files give
     const res = JSON.parse(one.stdout) as { file: string; filters: { name: string }[]; segmentation: { segmenter: string; method: string } }[];
     assert.deepEqual(res.map((x) => x.file), imgs);
     assert.deepEqual(res[0]!.filters.map((f) => f.name), ['gaussian']);
-    assert.deepEqual([res[0]!.segmentation.segmenter, res[0]!.segmentation.method], ['global', 'MultiOtsu']);
+    assert.deepEqual([res[0]!.segmentation.segmenter, res[0]!.segmentation.method], ['auto', 'auto']);
     // thresholds over several files: an array, in input order, independent of --jobs; the area flags
     // are the same, segmentation flags do not apply.
     const t1 = await run(['thresholds', ...imgs.slice(0, 2), '--json', '--jobs', '1']);

@@ -60,6 +60,8 @@ export interface AutoSpec {
   denoise?: 'auto' | number;
 }
 
+/** Unfiltered pixels this many noise σ beyond the seed boundary are void whatever the median did (seedAndGrow). */
+export const STRONG_SIGMAS = 5;
 /** Share of the pixels a component must hold to count as a phase ("major") rather than a side population. */
 export const MAJOR_WEIGHT = 0.1;
 /** Density level (share of the mode) at which the dark flank of the matrix phase is measured. */
@@ -132,7 +134,12 @@ function workingPlane(raster: Raster, area: Uint8Array | null, polarity: Polarit
   };
 }
 
-/** Seeds (den ≤ tSeed) grown 8-connected into `raw` ≤ tGrow, inside the area. Returns the void mask and its count. */
+/**
+ * Seeds (den ≤ tSeed, or raw ≤ tStrong) grown 8-connected into `raw` ≤ tGrow, inside the area. Returns the
+ * void mask and its count. `tStrong`: pixels so far on the void side in the unfiltered image that noise
+ * cannot explain them (STRONG_SIGMAS noise σ beyond the seed boundary) are void even where the median
+ * removed them (one- and two-pixel pores of a clean image) and are never dropped as specks.
+ */
 export function seedAndGrow(
   den: Uint8Array,
   raw: Uint8Array,
@@ -143,6 +150,7 @@ export function seedAndGrow(
   tGrow: number,
   stack?: Int32Array,
   dropSingles = false,
+  tStrong = -Infinity,
 ): { mask: Uint8Array; voids: number } {
   const n = width * height;
   const mask = new Uint8Array(n);
@@ -150,7 +158,7 @@ export function seedAndGrow(
   let sp = 0;
   let voids = 0;
   for (let i = 0; i < n; i++) {
-    if ((area === null || area[i] !== 0) && den[i]! <= tSeed) {
+    if ((area === null || area[i] !== 0) && (den[i]! <= tSeed || raw[i]! <= tStrong)) {
       mask[i] = 1;
       st[sp++] = i;
       voids++;
@@ -177,7 +185,17 @@ export function seedAndGrow(
       }
     }
   }
-  if (dropSingles) voids -= dropIsolated(mask, width, height);
+  if (dropSingles) {
+    voids -= dropIsolated(mask, width, height);
+    if (tStrong >= 0) {
+      for (let i = 0; i < n; i++) {
+        if (mask[i] === 0 && raw[i]! <= tStrong && (area === null || area[i] !== 0)) {
+          mask[i] = 1;
+          voids++;
+        }
+      }
+    }
+  }
   return { mask, voids };
 }
 
@@ -406,12 +424,13 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
     };
   }
   const specks = radius > 0 && DROP_SPECKS;
-  const main = seedAndGrow(den, raw, W, H, area, rule.seed, rule.grow, stack, specks);
+  const strong = Math.floor(rule.seed - STRONG_SIGMAS * sigmaRaw);
+  const main = seedAndGrow(den, raw, W, H, area, rule.seed, rule.grow, stack, specks, strong);
   const value = main.voids / pixels;
 
   // band: boundary ± σ of the denoised plane; with overlapping classes also the two defensible rules
   const delta = Math.max(1, Math.round(BAND_SIGMAS * sigmaDen));
-  const fr = (s: number, g: number): number => seedAndGrow(den, raw, W, H, area, s, g, stack, specks).voids / pixels;
+  const fr = (s: number, g: number): number => seedAndGrow(den, raw, W, H, area, s, g, stack, specks, strong - (rule.seed - s)).voids / pixels;
   let low = Math.min(value, fr(rule.seed - delta, rule.grow - delta));
   let high = Math.max(value, fr(rule.seed + delta, rule.grow + delta));
   let bandRule = `void fraction with the seed and growth boundaries moved by ± ${delta} grey levels (${BAND_SIGMAS} × the denoised image's noise σ, at least 1)`;
