@@ -182,14 +182,14 @@ groups:
     electrode: cathode
     files: sem/cathode/**/*.tif
     options:
-      method: MultiOtsu
+      method: auto
       voids: dark
   - name: SEM anode
     kind: sem
     electrode: anode
     files: sem/anode/**/*.tif
     options:
-      method: MultiOtsu
+      method: auto
       voids: dark
   - name: TOF-SIMS anode
     kind: sims
