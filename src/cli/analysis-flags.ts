@@ -18,7 +18,10 @@ import {
   type ParseSpecOptions,
 } from '../segmentation/spec.js';
 
-type Flag = { key: AnalysisOptionKey | 'minPoreUm2' | 'localRadius' | 'localP1' | 'localP2'; opt: Options };
+type Flag = {
+  key: AnalysisOptionKey | 'minPoreUm2' | 'localRadius' | 'localP1' | 'localP2' | 'backgroundLight' | 'backgroundParaboloid' | 'backgroundNoSmoothing';
+  opt: Options;
+};
 
 const num = (describe: string): Options => ({ type: 'number', requiresArg: true, describe });
 const str = (describe: string): Options => ({ type: 'string', requiresArg: true, describe });
@@ -40,6 +43,9 @@ export const ANALYSIS_FLAGS: Record<string, Flag> = {
   voids: { key: 'voids', opt: { type: 'string', requiresArg: true, choices: ['dark', 'bright'], describe: 'void polarity: dark (default, void = pixel <= t) or bright (void = pixel > t)' } },
   bins: { key: 'bins', opt: str('histogram for 16-bit/float: "imagej" (default, 256 bins over the image min..max like ImageJ) or a bin count') },
   background: { key: 'background', opt: num('subtract the background first (ImageJ Subtract Background, rolling-ball radius in pixels)') },
+  'background-light': { key: 'backgroundLight', opt: { type: 'boolean', describe: 'with --background: light background (ImageJ "Light background")' } },
+  'background-paraboloid': { key: 'backgroundParaboloid', opt: { type: 'boolean', describe: 'with --background: sliding paraboloid instead of the rolling ball' } },
+  'background-no-smoothing': { key: 'backgroundNoSmoothing', opt: { type: 'boolean', describe: 'with --background: disable the 3×3 smoothing (ImageJ "Disable smoothing")' } },
   median: { key: 'median', opt: num('median pre-filter radius in pixels (ImageJ Median, circular); default none') },
   gaussian: { key: 'gaussian', opt: num('Gaussian pre-filter σ in pixels (ImageJ Gaussian Blur); default none') },
   roi: { key: 'roi', opt: str('analyse only the rectangle x,y,w,h (pixels, top-left origin)') },
@@ -76,6 +82,15 @@ export function specFromFlags(a: Record<string, unknown>, names: readonly string
       o.minPore = { value: v, unit: 'µm²' };
     } else if (key === 'localRadius' || key === 'localP1' || key === 'localP2') {
       if (a.local === undefined) throw new VoidscopeError('EOPTION', `--${n}: applies to --local only`);
+    } else if (key === 'backgroundLight' || key === 'backgroundParaboloid' || key === 'backgroundNoSmoothing') {
+      if (v === true && a.background === undefined) throw new VoidscopeError('EOPTION', `--${n}: applies to --background only`);
+    } else if (key === 'background') {
+      o.background = {
+        radius: v,
+        ...(a['background-light'] === true ? { light: true } : {}),
+        ...(a['background-paraboloid'] === true ? { paraboloid: true } : {}),
+        ...(a['background-no-smoothing'] === true ? { noSmoothing: true } : {}),
+      };
     } else if (key === 'local') {
       o.local = {
         method: v,

@@ -19,7 +19,7 @@ interface Args {
 }
 
 /** The analysis flags of this command: area, pre-filters and histogram (every method runs). */
-export const THRESHOLDS_FLAGS = ['roi', 'mask', 'voids', 'bins', 'background', 'median', 'gaussian', 'keep-databar', 'page', 'max-pixels'];
+export const THRESHOLDS_FLAGS = ['roi', 'mask', 'voids', 'bins', 'background', 'background-light', 'background-paraboloid', 'background-no-smoothing', 'median', 'gaussian', 'keep-databar', 'page', 'max-pixels'];
 
 function fmt(v: number): string {
   return String(Number(v.toPrecision(8)));
