@@ -18,12 +18,13 @@ export function immerkaerSigma(
   height: number,
   area: Uint8Array | null,
   scale = 1,
+  rowStep = 1,
 ): { sigma: number; samples: number } {
   const BINS = 8192;
   const hist = new Float64Array(BINS);
   let n = 0;
   const W = width;
-  for (let y = 1; y < height - 1; y++) {
+  for (let y = 1; y < height - 1; y += rowStep) {
     for (let x = 1; x < W - 1; x++) {
       const i = y * W + x;
       if (area !== null && (area[i] === 0 || area[i - W - 1] === 0 || area[i + W + 1] === 0 || area[i - W + 1] === 0 || area[i + W - 1] === 0)) continue;
@@ -79,11 +80,15 @@ export const NOISE_LEVELS = { moderate: 0.04, high: 0.08 } as const;
  */
 export function noiseReport(raster: Raster, area: Uint8Array | null, knownSigma?: number): NoiseReport {
   const { data, width, height } = raster;
-  const { p5, p95 } = percentiles(data, area);
+  // Every row up to 512 rows, then every k-th row (≥ 512 rows of samples): the median residual and the
+  // 5–95 % contrast are statistics of hundreds of thousands of pixels either way, and this keeps the
+  // band of a global threshold cheap (≈ 10 ms instead of ≈ 35 ms of CPU on a 3-Mpx image).
+  const rowStep = Math.max(1, Math.floor(height / 512));
+  const { p5, p95 } = percentiles(data, area, width, rowStep);
   const contrast = p95 - p5;
   // residual histogram resolution: ≥ 4 bins per grey level for 8-bit, ~contrast/2000 units otherwise
   const scale = contrast > 0 ? Math.max(4, 2000 / contrast) / Math.max(1, contrast / 255) : 4;
-  const sigma = knownSigma ?? immerkaerSigma(data, width, height, area, scale).sigma;
+  const sigma = knownSigma ?? immerkaerSigma(data, width, height, area, scale, rowStep).sigma;
   const relative = contrast > 0 ? sigma / contrast : 0;
   const level = relative >= NOISE_LEVELS.high ? 'high' : relative >= NOISE_LEVELS.moderate ? 'moderate' : 'low';
   const suggestedMedian = level === 'high' ? 2 : level === 'moderate' ? 1 : null;
@@ -108,28 +113,33 @@ function fmt(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(2);
 }
 
-/** 5th and 95th percentiles of the analysed pixels (NaN ignored), via a 4096-bin histogram over min..max. */
-function percentiles(data: ArrayLike<number>, area: Uint8Array | null): { p5: number; p95: number } {
+/** 5th and 95th percentiles of the analysed pixels of every `rowStep`-th row (NaN ignored), via a 4096-bin histogram over min..max. */
+function percentiles(data: ArrayLike<number>, area: Uint8Array | null, width: number, rowStep: number): { p5: number; p95: number } {
   let lo = Infinity;
   let hi = -Infinity;
   const n = data.length;
-  for (let i = 0; i < n; i++) {
-    if (area !== null && area[i] === 0) continue;
-    const v = data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  const rowLen = width * rowStep;
+  for (let r = 0; r < n; r += rowLen) {
+    for (let i = r, e = Math.min(n, r + width); i < e; i++) {
+      if (area !== null && area[i] === 0) continue;
+      const v = data[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   if (!(hi > lo)) return { p5: lo === Infinity ? 0 : lo, p95: lo === Infinity ? 0 : lo };
   const B = 4096;
   const h = new Float64Array(B);
   const s = (B - 1) / (hi - lo);
   let m = 0;
-  for (let i = 0; i < n; i++) {
-    if (area !== null && area[i] === 0) continue;
-    const v = data[i]!;
-    if (v !== v) continue;
-    h[Math.floor((v - lo) * s)]!++;
-    m++;
+  for (let r = 0; r < n; r += rowLen) {
+    for (let i = r, e = Math.min(n, r + width); i < e; i++) {
+      if (area !== null && area[i] === 0) continue;
+      const v = data[i]!;
+      if (v !== v) continue;
+      h[Math.floor((v - lo) * s)]!++;
+      m++;
+    }
   }
   const at = (q: number): number => {
     let acc = 0;
