@@ -60,7 +60,7 @@ export async function initStudy(folder: string, options: { force?: boolean } = {
         const cycles = mine.find((f) => f.label.cycles)?.label.cycles;
         if (cycles) g.cycles = cycles;
         g.options = { channel: 'Li+' };
-        g.reference = Math.min(...mine.map((f) => f.label.binderWtPct));
+        g.reference = mine.reduce((m, f) => (f.label.binderWtPct < m ? f.label.binderWtPct : m), Infinity);
       }
       groups.push(g);
     }

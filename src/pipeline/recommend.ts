@@ -93,7 +93,7 @@ export function recommend(
       ],
     };
   }
-  const bestRate = Math.max(...complete.map((c) => c.rateCapability!.value));
+  const bestRate = complete.reduce((m, c) => (c.rateCapability!.value > m ? c.rateCapability!.value : m), -Infinity);
   const bestRateOf = complete.find((c) => c.rateCapability!.value === bestRate)!;
   for (const c of complete) c.eligible = c.rateCapability!.value >= bestRate - rule.marginPp - 1e-9;
   const eligible = complete.filter((c) => c.eligible).sort((a, b) => b.retention!.value - a.retention!.value || a.binderWtPct - b.binderWtPct);

@@ -59,8 +59,9 @@ export function summarize(values: readonly number[], level = 0.95): Summary {
   const n = xs.length;
   if (n === 0) return { n, mean: null, sd: null, se: null, ci95: null, min: null, max: null };
   const m = mean(xs);
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
+  // Loops, not Math.min(...xs): spreading a large array overflows the call stack.
+  const min = xs.reduce((a, b) => (b < a ? b : a), Infinity);
+  const max = xs.reduce((a, b) => (b > a ? b : a), -Infinity);
   if (n < 2) return { n, mean: m, sd: null, se: null, ci95: null, min, max };
   const sd = Math.sqrt(variance(xs));
   const se = sd / Math.sqrt(n);

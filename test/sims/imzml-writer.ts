@@ -63,8 +63,8 @@ export function writeImzml(base: string, o: WriteImzmlOptions): { xml: string; i
     `<cvParam cvRef="IMS" accession="IMS:1000103" name="external array length" value="${n}"/>` +
     `<cvParam cvRef="IMS" accession="IMS:1000102" name="external offset" value="${r.offset + shift}"/>` +
     `<cvParam cvRef="IMS" accession="IMS:1000104" name="external encoded length" value="${r.encoded}"/><binary/></binaryDataArray>`;
-  const maxX = Math.max(...o.spectra.map((s) => s.x));
-  const maxY = Math.max(...o.spectra.map((s) => s.y));
+  const maxX = o.spectra.reduce((m, s) => Math.max(m, s.x), -Infinity);
+  const maxY = o.spectra.reduce((m, s) => Math.max(m, s.y), -Infinity);
   const xml = `<?xml version="1.0" encoding="ISO-8859-1"?>
 <mzML xmlns="http://psi.hupo.org/ms/mzml" version="1.1">
 <cvList count="2"><cv id="MS" fullName="PSI-MS"/><cv id="IMS" fullName="imagingMS"/></cvList>

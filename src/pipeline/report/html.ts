@@ -70,7 +70,7 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
   H.push('<h2 id="summary">Summary per electrode and binder content</h2>', '<p class="muted">Mean ± standard deviation (n); intervals in brackets are 95 %.</p>');
   const cols = summaryColumns(r);
   const table = (id: string, shown: typeof cols): void => {
-    H.push(`<table id="${id}"><thead><tr>`, ...shown.map((c) => `<th>${esc(c.header)}</th>`), '</tr></thead><tbody>');
+    H.push([`<table id="${id}"><thead><tr>`, shown.map((c) => `<th>${esc(c.header)}</th>`).join('\n'), '</tr></thead><tbody>'].join('\n'));
     for (const s of r.summary) {
       const best = r.recommendations.find((x) => x.electrode === s.electrode)?.bestBinderWtPct === s.binderWtPct;
       H.push(`<tr data-electrode="${esc(s.electrode)}" data-binder="${s.binderWtPct}"${best ? ' class="best"' : ''}>`);

@@ -208,7 +208,7 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
       spec: {
         ...base,
         data: { values: pores },
-        transform: [{ density: 'ecd', groupby: ['group', 'binder'], extent: [0, Math.max(...pores.map((p) => p.ecd))] }],
+        transform: [{ density: 'ecd', groupby: ['group', 'binder'], extent: [0, pores.reduce((m, p) => (p.ecd > m ? p.ecd : m), -Infinity)] }],
         facet: { field: 'group', type: 'nominal', title: null },
         columns: 2,
         resolve: { scale: { y: 'independent' } },

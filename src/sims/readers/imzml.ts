@@ -164,7 +164,7 @@ export function parseImzmlXml(xmlFile: string, text: string, ibdFile = ''): Omit
     for (const ref of list<Node>(node.referenceableParamGroupRef)) {
       const g = groups.get(String(ref.ref));
       if (!g) throw new VoidscopeError('ECORRUPT', `referenceableParamGroupRef "${String(ref.ref)}" names no referenceableParamGroup`, { file: xmlFile });
-      out.push(...g);
+      for (const p of g) out.push(p);
     }
     return out;
   };
