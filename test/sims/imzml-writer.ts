@@ -24,6 +24,8 @@ export interface WriteImzmlOptions {
   offsetShift?: number;
   /** Write a SHA-1 of the .ibd into the XML. */
   sha1?: boolean;
+  /** The 16-byte UUID (random when absent; fixed for reproducible fuzz inputs). */
+  uuid?: Buffer;
 }
 
 function encode(values: number[], t: DataType): Buffer {
@@ -38,7 +40,7 @@ function encode(values: number[], t: DataType): Buffer {
 }
 
 export function writeImzml(base: string, o: WriteImzmlOptions): { xml: string; ibd: string; uuid: string } {
-  const uuid = randomBytes(16);
+  const uuid = o.uuid ?? randomBytes(16);
   const mzT = o.mzType ?? 'float32';
   const inT = o.intensityType ?? 'float32';
   const parts: Buffer[] = [uuid];
