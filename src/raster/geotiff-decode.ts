@@ -1,9 +1,12 @@
 /**
- * geotiff decoding, kept where a runaway cannot take the run down: a worker thread with a heap
- * limit and a deadline. The bytes have passed `checkTiffStructure` first (no IFD loops, tables
- * inside the file, declared sizes bounded), so the worker is the second line of defence.
+ * geotiff decoding, kept where a runaway cannot take the run down: a child process with a heap
+ * limit and a deadline (a worker thread is not enough: V8 aborts the whole process when geotiff's
+ * LZW decoder grows an array past its maximum size, as the fuzz run found). The bytes have passed
+ * `checkTiffStructure` first (no IFD loops, tables inside the file, declared sizes bounded), so the
+ * child is the second line of defence. Used only for the rare layouts libvips refuses or changes.
  */
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { VoidscopeError } from '../errors.js';
 
 export interface GeotiffPage {
@@ -16,34 +19,38 @@ export interface GeotiffPage {
 /** Wall-clock limit of one geotiff decode (ms). */
 export const GEOTIFF_TIMEOUT_MS = 60_000;
 
+/** Heap limit of the decoding process (MiB). */
+const HEAP_MB = 1024;
+
 export function decodeTiffInWorker(buf: Uint8Array, page: number, file: string, timeoutMs = GEOTIFF_TIMEOUT_MS): Promise<GeotiffPage> {
-  const copy = buf.slice().buffer; // transferred to the worker; the caller keeps its own bytes
   return new Promise<GeotiffPage>((resolve, reject) => {
-    const worker = new Worker(new URL('./geotiff-worker.js', import.meta.url), {
-      // geotiff pulls in web-worker, whose module code destructures workerData in any non-main thread.
-      workerData: {},
-      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
-      stdout: true,
-      stderr: true,
+    const child = fork(fileURLToPath(new URL('./geotiff-worker.js', import.meta.url)), [], {
+      execArgv: [`--max-old-space-size=${HEAP_MB}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
     });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     let done = false;
     const finish = (f: () => void): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       f();
-      void worker.terminate().catch(() => undefined);
+      if (child.exitCode === null) child.kill('SIGKILL');
     };
-    const timer = setTimeout(
-      () => finish(() => reject(new VoidscopeError('ECORRUPT', `cannot decode TIFF: decoding did not finish within ${timeoutMs / 1000} s`, { file }))),
-      timeoutMs,
-    );
-    worker.on('message', (m: { ok: true; width: number; height: number; spp: number; rasters: ArrayLike<number>[] } | { ok: false; message: string }) => {
+    const fail = (why: string, cause?: unknown): void =>
+      finish(() => reject(new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${why}`, { file, cause })));
+    const timer = setTimeout(() => fail(`decoding did not finish within ${timeoutMs / 1000} s`), timeoutMs);
+    child.on('message', (m: { ok: true; width: number; height: number; spp: number; rasters: ArrayLike<number>[] } | { ok: false; message: string }) => {
       if (m.ok) finish(() => resolve({ width: m.width, height: m.height, spp: m.spp, rasters: m.rasters }));
-      else finish(() => reject(new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${m.message}`, { file })));
+      else fail(m.message);
     });
-    worker.on('error', (e) => finish(() => reject(new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${e.message}`, { file, cause: e }))));
-    worker.on('exit', (code) => finish(() => reject(new VoidscopeError('ECORRUPT', `cannot decode TIFF: the decoder stopped (exit code ${code})`, { file }))));
-    worker.postMessage({ buf: copy, page }, [copy]);
+    child.on('error', (e) => fail(e.message, e));
+    child.on('exit', (code, signal) => {
+      const last = stderr.split('\n').map((l) => l.trim()).find((l) => /invalid size|heap out of memory|Fatal/i.test(l));
+      fail(`the decoder stopped (${signal ?? `exit code ${code}`}${last ? `: ${last}` : ''}); the file is corrupt or its layout is beyond the fallback decoder's limits`);
+    });
+    child.send({ buf, page });
   });
 }

@@ -154,6 +154,11 @@ async function readTiff(file: string, size: number, page: number, maxPixels: num
     if (structure.problems.length > 0) {
       throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason} (${structure.problems[0]})`, { file, cause: e });
     }
+    // libtiff read the layout but found the compressed data broken: another decoder will not do
+    // better (geotiff's LZW decoder runs away on such data), so it is corrupt.
+    if (/read error|not yet in table|corrupt|bogus|premature|unexpected end|truncat|decod(e|ing) error|invalid (code|data|block)/i.test(reason)) {
+      throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
+    }
     try {
       return await readTiffWithGeotiff(file, buf, structure, page, maxPixels);
     } catch (e2) {

@@ -224,7 +224,8 @@ function walk(src: Bytes, file: string, lim: TiffLimits): TiffStructure {
       if (LAYOUT_TAGS.has(tag) && !INTEGER_TYPES.has(type)) corrupt(`${what}: tag ${tag} has field type ${type}, expected an integer type`);
       entries.push({ tag, type, count, at, inFile });
     }
-    const next = big ? u64(raw, n * entrySize) : raw.getUint32(n * entrySize, le);
+    // A next-IFD pointer cut off by the end of the file ends the chain (as libtiff reads it).
+    const next = raw.byteLength < n * entrySize + ptrSize ? 0 : big ? u64(raw, n * entrySize) : raw.getUint32(n * entrySize, le);
     return { entries, next };
   };
 
