@@ -92,3 +92,11 @@ test('an embedded ICC profile is not applied: the stored RGB values are averaged
   const applied = await sharp(f).toColourspace('srgb').raw().toBuffer();
   assert.ok(applied.some((v, i) => v !== stored[i]));
 });
+
+test('CMYK JPEG is refused (EUNSUPPORTED), as CMYK and CIELab TIFFs are', async () => {
+  const f = join(dir, 'cmyk.jpg');
+  const rgb = Buffer.alloc(8 * 8 * 3, 90);
+  await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } }).toColourspace('cmyk').jpeg().toFile(f);
+  assert.equal((await sharp(f).metadata()).space, 'cmyk');
+  await assert.rejects(readImage(f), (e: unknown) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED' && /CMYK/.test(e.message));
+});
