@@ -391,3 +391,22 @@ export function assertTiffPageSupported(s: TiffStructure, page: number, file: st
   if (fmt === 3 && p.bitsPerSample[0] === 64 && colourSamples >= 3) unsupported('float64 colour');
   if (fmt === 3 && p.bitsPerSample[0] !== 32 && p.bitsPerSample[0] !== 64) unsupported(`${p.bitsPerSample[0]}-bit floating-point samples`);
 }
+
+/**
+ * The check to run before geotiff parses a TIFF (the metadata reader's tags): the structure check,
+ * plus ECORRUPT for the oddities libtiff tolerates but geotiff does not bound (a tag whose values
+ * run past the end of the file makes geotiff allocate or loop on its declared count; an unknown
+ * field type). Pure; `file` only labels the error.
+ */
+export function checkTiffForGeotiff(buf: Uint8Array, file: string): TiffStructure {
+  const s = checkTiffStructure(buf, file);
+  if (s.problems.length > 0) throw new VoidscopeError('ECORRUPT', `corrupt TIFF: ${s.problems[0]}`, { file });
+  return s;
+}
+
+/** `checkTiffForGeotiff` reading the file on demand (for callers that hold no buffer). */
+export function checkTiffFileForGeotiff(file: string): TiffStructure {
+  const s = checkTiffFileStructure(file);
+  if (s.problems.length > 0) throw new VoidscopeError('ECORRUPT', `corrupt TIFF: ${s.problems[0]}`, { file });
+  return s;
+}

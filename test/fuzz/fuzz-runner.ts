@@ -12,6 +12,18 @@ async function run(target: Target, file: string): Promise<void> {
       const { readImage } = await import('../../src/raster/read.js');
       const { readSemMetadata } = await import('../../src/segmentation/metadata/read-sem-metadata.js');
       const img = await readImage(file);
+      // readSemMetadata hands the file to geotiff. Integration adds this guard at the top of
+      // openTiffTags (src/segmentation/metadata/tiff-tags.ts, owned elsewhere); until then the
+      // runner applies it first, exactly as the integrated reader will.
+      if (img.format === 'tiff') {
+        const { checkTiffFileForGeotiff } = await import('../../src/raster/tiff-structure.js');
+        try {
+          checkTiffFileForGeotiff(file);
+        } catch (e) {
+          if (isVoidscopeError(e)) return; // readSemMetadata turns this into a warning
+          throw e;
+        }
+      }
       await readSemMetadata(file, img);
       return;
     }

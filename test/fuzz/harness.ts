@@ -139,7 +139,12 @@ export function mutate(src: Uint8Array, text: boolean, rnd: () => number): { byt
   const n = 1 + Math.floor(rnd() * 4);
   const int = (k: number): number => Math.floor(rnd() * k);
   for (let m = 0; m < n; m++) {
-    const op = int(text ? 9 : 7);
+    // Text files get ops 0–8; binary files 0–6, 9 (offset copies) and, for TIFF, 10 (structure).
+    const isTiff = b.length >= 8 && ((b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d));
+    const op = text ? int(9) : (() => {
+      const k = int(isTiff ? 9 : 8);
+      return k === 7 ? 9 : k === 8 ? 10 : k;
+    })();
     if (b.length === 0) break;
     switch (op) {
       case 0: {
@@ -212,6 +217,31 @@ export function mutate(src: Uint8Array, text: boolean, rnd: () => number): { byt
         what.push(`number ${hit.index}=${v}`);
         break;
       }
+      case 9: {
+        // Copy a 32-bit word that looks like an offset into the file to another aligned place
+        // (a next-IFD pointer or a table offset pointing back: loops and overlapping tables).
+        if (b.length < 16) break;
+        const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        const le = b[0] !== 0x4d;
+        let v = -1;
+        for (let tries = 0; tries < 32 && v < 0; tries++) {
+          const at = int(b.length - 3) & ~1;
+          const x = dv.getUint32(at, le);
+          if (x >= 8 && x < b.length) v = x;
+        }
+        if (v < 0) break;
+        const to = int(b.length - 3) & ~1;
+        dv.setUint32(to, v, le);
+        what.push(`offset ${to}=${v}`);
+        break;
+      }
+      case 10: {
+        // TIFF structure: a next-IFD pointer sent back to an IFD (loops), or an entry given a huge
+        // count, an odd type or a huge value (the 138-byte and 3.6 KB repros of issue 12).
+        const m = tiffStructureMutation(b, rnd);
+        if (m) what.push(m);
+        break;
+      }
       case 8: {
         // Delete or repeat a line (repeat up to 2000 times: long inputs).
         const s = new TextDecoder('latin1').decode(b);
@@ -234,6 +264,51 @@ export function mutate(src: Uint8Array, text: boolean, rnd: () => number): { byt
     }
   }
   return { bytes: b, what: what.join(', ') };
+}
+
+/** Mutate a classic TIFF's IFD chain in place; returns a description, or null when not applicable. */
+function tiffStructureMutation(b: Uint8Array, rnd: () => number): string | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = b[0] === 0x49;
+  if (dv.getUint16(2, le) !== 42) return null;
+  const ifds: number[] = [];
+  const seen = new Set<number>();
+  let off = dv.getUint32(4, le);
+  while (off >= 8 && off + 2 <= b.length && !seen.has(off) && ifds.length < 16) {
+    seen.add(off);
+    ifds.push(off);
+    const n = dv.getUint16(off, le);
+    const nextAt = off + 2 + 12 * n;
+    if (nextAt + 4 > b.length) break;
+    off = dv.getUint32(nextAt, le);
+  }
+  if (ifds.length === 0) return null;
+  const ifd = ifds[Math.floor(rnd() * ifds.length)]!;
+  const n = dv.getUint16(ifd, le);
+  const choice = Math.floor(rnd() * 4);
+  if (choice === 0) {
+    const nextAt = ifd + 2 + 12 * n;
+    if (nextAt + 4 > b.length) return null;
+    const to = ifds[Math.floor(rnd() * ifds.length)]!;
+    dv.setUint32(nextAt, to, le);
+    return `next-IFD of ${ifd} → ${to}`;
+  }
+  if (n === 0) return null;
+  const e = ifd + 2 + 12 * Math.floor(rnd() * n);
+  if (e + 12 > b.length) return null;
+  if (choice === 1) {
+    const v = [0x7fffffff, 0xffffffff, 0x10000000, 65536][Math.floor(rnd() * 4)]!;
+    dv.setUint32(e + 4, v, le);
+    return `count of tag ${dv.getUint16(e, le)} = ${v}`;
+  }
+  if (choice === 2) {
+    const t = Math.floor(rnd() * 20);
+    dv.setUint16(e + 2, t, le);
+    return `type of tag ${dv.getUint16(e, le)} = ${t}`;
+  }
+  const v = [0xffffffff, 1 << 30, 1 << 20, 0][Math.floor(rnd() * 4)]!;
+  dv.setUint32(e + 8, v, le);
+  return `value of tag ${dv.getUint16(e, le)} = ${v}`;
 }
 
 function latin1(s: string): Uint8Array {
