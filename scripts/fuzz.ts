@@ -2,6 +2,7 @@
  * The long mutation-fuzzing run of issue 12 (the suite runs 360 cases in test/fuzz/mutation.test.ts):
  *
  *   npm run build && node dist/scripts/fuzz.js [--cases 3000] [--seed 1] [--timeout 30000] [--heap 1024] [--json out.json]
+ *                                               [--only ec-csv,cycling-csv,study-yaml]   (seed kinds; default all)
  *
  * Every case runs in a child process with a wall-clock bound and a heap limit; the summary counts
  * successes, VoidscopeErrors (by code), raw errors ("unclear"), hangs, crashes, errors that do not
@@ -25,7 +26,10 @@ const timeoutMs = arg('timeout', 30_000);
 const heapMb = arg('heap', 1024);
 const jsonAt = process.argv.indexOf('--json');
 
-const seeds = await makeSeeds();
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1]!.split(',')) : null;
+const seeds = (await makeSeeds()).filter((s) => !only || only.has(s.kind));
+if (seeds.length === 0) throw new Error(`--only matches no seed kind`);
 const cases = makeCases(seeds, count, seed);
 const work = mkdtempSync(join(tmpdir(), 'voidscope-fuzz-'));
 const t0 = Date.now();
