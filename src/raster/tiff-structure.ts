@@ -383,6 +383,8 @@ export function assertTiffPageSupported(s: TiffStructure, page: number, file: st
   if (p.oldStyleLzw) unsupported('old-style (pre-TIFF 6.0) LZW');
   if (p.predictor === 3) unsupported('the floating-point predictor (Predictor 3)');
   if (p.predictor !== 1 && p.predictor !== 2) unsupported(`Predictor ${p.predictor}`);
+  // libvips cannot undo horizontal differencing of floats (libtiff's test_float64_predictor2_*_lzw.tif: "samples out of range").
+  if (p.predictor === 2 && (p.sampleFormat[0] ?? 1) === 3 && p.compression !== 1) unsupported('the horizontal predictor on floating-point samples');
   const photometric = p.photometric ?? (p.samplesPerPixel >= 3 ? 2 : 1);
   if (!SUPPORTED_PHOTOMETRIC.has(photometric)) unsupported(PHOTOMETRIC_NAME[photometric] ?? `PhotometricInterpretation ${photometric}`);
   const fmt = p.sampleFormat[0] ?? 1;
