@@ -14,7 +14,8 @@
  * and replaced.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -102,8 +103,7 @@ export async function makeSeeds(): Promise<Seed[]> {
     seeds.push({ kind: 'bif6', target: 'sims', files: { 'm.bif6': new Uint8Array(bif) }, entry: 'm.bif6' });
   }
   {
-    const dir = join(REPO, 'dist', '.fuzz-seed-imzml');
-    mkdirSync(dir, { recursive: true });
+    const dir = mkdtempSync(join(tmpdir(), 'voidscope-fuzz-seed-'));
     for (const [kind, zlib] of [['imzml', false], ['imzml-zlib', true]] as const) {
       const spectra = Array.from({ length: 6 }, (_, i) => ({ x: (i % 3) + 1, y: Math.floor(i / 3) + 1, mz: [6.99, 7.016, 7.04, 23.0], intensity: [i, 2 * i, 1, 5] }));
       const base = join(dir, kind);

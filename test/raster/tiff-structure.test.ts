@@ -100,3 +100,15 @@ test('CMYK JPEG is refused (EUNSUPPORTED), as CMYK and CIELab TIFFs are', async 
   assert.equal((await sharp(f).metadata()).space, 'cmyk');
   await assert.rejects(readImage(f), (e: unknown) => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED' && /CMYK/.test(e.message));
 });
+
+test('a geotiff failure (signed 16-bit, broken LZW) is one ECORRUPT; the next file still reads (info bad.tif good.tif)', async () => {
+  const bad = join(dir, 's16-bad-lzw.tif');
+  writeFileSync(bad, buildTiff([{ width: 64, height: 64, bits: [16], sampleFormat: 2, compression: 5, chunks: [Uint8Array.from([0x80, 0x00, 0x40, 0x20, 0x10, 0x08, 0xff, 0xff, 0x00, 0x12])] }]).bytes);
+  const good = join(dir, 's16-good.tif');
+  const vals = [-5, 0, 7, -32768, 32767, 1, 2, 3];
+  writeFileSync(good, buildTiff([{ width: 4, height: 2, bits: [16], sampleFormat: 2, chunks: [new Uint8Array(new Int16Array(vals).buffer)] }]).bytes);
+  await assert.rejects(readImage(bad), (e: unknown) => e instanceof VoidscopeError && e.code === 'ECORRUPT' && e.message.includes('s16-bad-lzw.tif'));
+  await new Promise((r) => setTimeout(r, 200)); // a stray rejection would surface here and fail the test file
+  const d = await readImage(good);
+  assert.deepEqual(Array.from(d.raster.data), vals); // signed values as written, read through geotiff
+});
