@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { readImage, VoidscopeError } from '../../src/index.js';
 import { checkTiffStructure } from '../../src/raster/tiff-structure.js';
 import { MIN_IS_WHITE_NOTE, ASSOCIATED_ALPHA_NOTE } from '../../src/raster/read.js';
-import { associatedAlphaCases, corruptTiffCases, rgbaSamples } from '../../scripts/fixtures/corrupt.js';
+import { associatedAlphaCases, corruptTiffCases, rgbaSamples, rgbLayoutCases } from '../../scripts/fixtures/corrupt.js';
 import { buildTiff, greyPage } from '../../scripts/fixtures/tiff-build.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voidscope-tiffstruct-'));
@@ -58,6 +58,21 @@ test('associated alpha: stored values, identical in strip, tiled and planar layo
     assert.ok(d.raster.data instanceof Uint16Array, c.name);
     assert.deepEqual(Array.from(d.raster.data), Array.from(want), c.name);
     assert.deepEqual(d.notes, [ASSOCIATED_ALPHA_NOTE]);
+  }
+});
+
+test('16-bit RGB without alpha, with unassociated and with unspecified extra samples: the same grey in every layout', async () => {
+  const w = 20, h = 18;
+  const px = rgbaSamples(w, h);
+  const want = Array.from({ length: w * h }, (_, i) => Math.floor((px[4 * i]! + px[4 * i + 1]! + px[4 * i + 2]!) / 3 + 0.5));
+  for (const [extra, prefix] of [[[], 'rgb16'], [[2], 'unassoc-alpha'], [[0], 'unspecified-extra']] as const) {
+    for (const c of rgbLayoutCases(w, h, [...extra], prefix)) {
+      const f = join(dir, c.name); // distinct names: libvips caches by path
+      writeFileSync(f, c.bytes);
+      const d = await readImage(f);
+      assert.deepEqual(Array.from(d.raster.data), want, c.name);
+      assert.equal(d.notes, undefined, c.name);
+    }
   }
 });
 
