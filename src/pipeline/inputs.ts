@@ -10,6 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep, posix, extname, basename } from 'node:path';
 import picomatch from 'picomatch';
 import { VoidscopeError } from '../errors.js';
+import { REPORT_MARKER } from '../fsutil.js';
 import { labelFromNames, type PathPattern, type PathLabel } from './labels.js';
 import type { StudyConfig, StudyGroup } from './study.js';
 import type { FileLabel, InputFile } from './types.js';
@@ -43,15 +44,13 @@ export interface ScanResult {
   warnings: string[];
 }
 
-/** The marker file voidscope writes into every report folder (kept equal to report/write.ts REPORT_MARKER). */
-export const REPORT_MARKER_FILE = '.voidscope-report';
 
 /**
  * Whether a folder's entries show a voidscope report: the marker file, or (reports written before
  * the marker existed) report.json together with voidscope's cache file.
  */
 export function isReportFolder(names: readonly string[]): boolean {
-  return names.includes(REPORT_MARKER_FILE) || (names.includes('report.json') && names.includes('.voidscope-cache.json'));
+  return names.includes(REPORT_MARKER) || (names.includes('report.json') && names.includes('.voidscope-cache.json'));
 }
 
 /**

@@ -16,7 +16,7 @@ import { VoidscopeError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../../fsutil.js';
+import { REPORT_MARKER, writeFileAtomic } from '../../fsutil.js';
 import type { StudyResult } from '../types.js';
 import { renderPlots, type Plot } from './plots.js';
 import { porosityRows, simsRows, summaryColumns, type Cell } from './tables.js';
@@ -47,11 +47,8 @@ async function thumb(file: string): Promise<string | null> {
   }
 }
 
-/**
- * The file that marks a folder as a voidscope report (written into every report; the scan skips
- * any folder holding it, wherever the report was written and whatever it is called).
- */
-export const REPORT_MARKER = '.voidscope-report';
+/** The marker file (written into every report; the scan skips any folder holding it). */
+export { REPORT_MARKER };
 
 /** Write every report file into `dir`. */
 export async function writeReportFiles(r: StudyResult, dir: string, _ctx: { sourceRoot: string }): Promise<Plot[]> {
@@ -140,8 +137,9 @@ function alive(pid: number): boolean {
 
 /**
  * Remove `.<out>.tmp-*` / `.<out>.old-*` folders left beside `out` by runs that were killed: those
- * whose owner process (same host) is gone, and any older than `maxAgeMs` (default 1 h) whose owner
- * is unknown. A folder of a run still in progress is left alone.
+ * whose owner process (same host) is gone (or that are a day old), those of unknown owner older
+ * than `maxAgeMs` (default 1 h), and `.old-*` folders older than a minute (a finished run removes
+ * its own right after the swap). A folder of a run still in progress is left alone.
  */
 export async function removeStaleRunFolders(out: string, maxAgeMs = 3600_000): Promise<string[]> {
   const parent = dirname(out);
@@ -164,9 +162,12 @@ export async function removeStaleRunFolders(out: string, maxAgeMs = 3600_000): P
       } catch {
         owner = null;
       }
-      if (owner && typeof owner.pid === 'number' && owner.host === hostname()) stale = owner.pid !== process.pid && !alive(owner.pid);
-      else stale = Date.now() - (await stat(p)).mtimeMs > maxAgeMs;
-      if (/\.old-/.test(n)) stale = stale || Date.now() - (await stat(p)).mtimeMs > 60_000;
+      const age = Date.now() - (await stat(p)).mtimeMs;
+      if (owner && typeof owner.pid === 'number' && owner.host === hostname()) {
+        // Owner gone; or a day old, in case its process id was reused since.
+        stale = owner.pid !== process.pid && (!alive(owner.pid) || age > 24 * 3600_000);
+      } else stale = age > maxAgeMs;
+      if (/\.old-/.test(n)) stale = stale || age > 60_000; // an old report is removed right after the swap
       if (stale) {
         await rm(p, { recursive: true, force: true });
         removed.push(p);
