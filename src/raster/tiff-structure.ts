@@ -244,19 +244,30 @@ function walk(src: Bytes, file: string, lim: TiffLimits): TiffStructure {
 
   const pages: TiffPageInfo[] = [];
 
-  const visitSubIfds = (offsets: number[], depth: number, what: string): void => {
+  /** IFDs of the main chain: a SubIFD chain reaching one of them loops. */
+  const mainChain = new Set<number>();
+
+  /**
+   * Walk the SubIFD chains listed by one IFD. A chain that comes back to itself, to an ancestor or
+   * to the main chain loops (ECORRUPT); one that reaches an IFD another chain already walked (Pillow's
+   * child_ifd.tiff lists a chain's second IFD again) stops there.
+   */
+  const visitSubIfds = (offsets: number[], depth: number, what: string, ancestors: ReadonlySet<number>): void => {
     if (depth > lim.maxSubIfdDepth) corrupt(`${what}: SubIFDs nested deeper than ${lim.maxSubIfdDepth}`);
     for (const o of offsets) {
       let off = o;
       let k = 0;
+      const chain = new Set<number>();
       while (off !== 0) {
-        if (visited.has(off)) corrupt(`${what}: SubIFD chain loops back to the IFD at offset ${off}`);
+        if (chain.has(off) || ancestors.has(off) || mainChain.has(off)) corrupt(`${what}: SubIFD chain loops back to the IFD at offset ${off}`);
+        if (visited.has(off)) break;
         visited.add(off);
+        chain.add(off);
         if (++subIfdCount > lim.maxPages) corrupt(`more than ${lim.maxPages} SubIFDs`);
         const sub = `${what} SubIFD ${k++}`;
         const { entries, next } = readIfd(off, sub);
         const s = entries.find((e) => e.tag === 330);
-        if (s) visitSubIfds(ints(s, lim.maxPages), depth + 1, sub);
+        if (s) visitSubIfds(ints(s, lim.maxPages), depth + 1, sub, new Set([...ancestors, ...chain]));
         off = next;
       }
     }
@@ -267,11 +278,12 @@ function walk(src: Bytes, file: string, lim: TiffLimits): TiffStructure {
     const what = `page ${pages.length}`;
     if (visited.has(offset)) corrupt(`the IFD chain loops: ${what} points back to the IFD at offset ${offset}`);
     visited.add(offset);
+    mainChain.add(offset);
     if (pages.length >= lim.maxPages) corrupt(`more than ${lim.maxPages} pages`);
     const { entries, next } = readIfd(offset, what);
     pages.push(pageInfo(entries, offset, what));
     const s = entries.find((e) => e.tag === 330);
-    if (s) visitSubIfds(ints(s, lim.maxPages), 1, what);
+    if (s) visitSubIfds(ints(s, lim.maxPages), 1, what, new Set([offset]));
     offset = next;
   }
   if (pages.length === 0) corrupt('no pages');
