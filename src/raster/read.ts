@@ -13,9 +13,10 @@
  *
  * Decoded like ImageJ 1.53t (checked with ij.jar on the same files): samples are the stored
  * values. Embedded ICC profiles are not applied (sharp's `ignoreIcc`); associated (premultiplied)
- * alpha is ignored without being undone and min-is-white images keep their stored values (ImageJ
- * shows them with an inverting LUT), both by reading such TIFFs with geotiff, because libvips
- * un-premultiplies and inverts them at load; a note says so. CMYK, CIELab and other photometric
+ * alpha is ignored without being undone, min-is-white images keep their stored values (ImageJ
+ * shows them with an inverting LUT) and 8/16-bit palette TIFFs give their index values (ImageJ
+ * shows them with the file's LUT), all by reading such TIFFs with geotiff, because libvips
+ * un-premultiplies, inverts and expands them at load; a note says so. CMYK, CIELab and other photometric
  * interpretations are refused (EUNSUPPORTED). Every TIFF passes `checkTiffStructure` first, and
  * geotiff runs in a worker thread with limits (see README.md in this folder).
  */
@@ -57,6 +58,8 @@ export interface DecodedImage {
 /** The note of a min-is-white image (values kept as stored, as ImageJ does). */
 export const MIN_IS_WHITE_NOTE =
   'stored min-is-white (TIFF PhotometricInterpretation 0): values kept as stored, as ImageJ does (it shows them with an inverting LUT), so 0 is white and dark features have high values';
+/** The note of a palette (indexed-colour) TIFF. */
+export const PALETTE_NOTE = 'palette (indexed-colour) TIFF: the stored index values are used and the colour map is not applied, as ImageJ does (it shows them with the file\'s LUT)';
 /** The note of an image with associated (premultiplied) alpha. */
 export const ASSOCIATED_ALPHA_NOTE = 'associated (premultiplied) alpha ignored without undoing the premultiplication, as ImageJ does';
 
@@ -142,8 +145,10 @@ async function readTiff(file: string, size: number, page: number, maxPixels: num
   }
   const isUint = (info.sampleFormat[0] ?? 1) === 1;
   const rawBits = info.bitsPerSample[0] === 8 || info.bitsPerSample[0] === 16 || info.bitsPerSample[0] === 32;
-  if ((info.photometric === 0 && isUint && rawBits) || info.extraSamples.includes(1)) {
-    // libvips would invert min-is-white and un-premultiply associated alpha: read stored values.
+  const paletteIndices = info.photometric === 3 && isUint && (info.bitsPerSample[0] === 8 || info.bitsPerSample[0] === 16) && info.samplesPerPixel === 1;
+  if ((info.photometric === 0 && isUint && rawBits) || info.extraSamples.includes(1) || paletteIndices) {
+    // libvips would invert min-is-white, un-premultiply associated alpha and expand a palette to
+    // RGB: read the stored values, as ImageJ does.
     return readTiffWithGeotiff(file, buf, structure, page, maxPixels);
   }
   try {
@@ -444,6 +449,7 @@ async function readTiffWithGeotiff(file: string, buf: Buffer | null, structure: 
   const notes: string[] = [];
   if (info.photometric === 0) notes.push(MIN_IS_WHITE_NOTE);
   if (info.extraSamples.includes(1)) notes.push(ASSOCIATED_ALPHA_NOTE);
+  if (info.photometric === 3) notes.push(PALETTE_NOTE);
   const first = rasters[0]!;
   const colourSamples = spp - info.extraSamples.length;
   if (colourSamples >= 3 && info.photometric !== 0 && info.photometric !== 1 && rasters.length >= 3) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { readImage, VoidscopeError } from '../../src/index.js';
 import { checkTiffStructure } from '../../src/raster/tiff-structure.js';
-import { MIN_IS_WHITE_NOTE, ASSOCIATED_ALPHA_NOTE } from '../../src/raster/read.js';
+import { MIN_IS_WHITE_NOTE, ASSOCIATED_ALPHA_NOTE, PALETTE_NOTE } from '../../src/raster/read.js';
 import { associatedAlphaCases, corruptTiffCases, rgbaSamples, rgbLayoutCases } from '../../scripts/fixtures/corrupt.js';
 import { buildTiff, greyPage } from '../../scripts/fixtures/tiff-build.js';
 
@@ -126,4 +126,17 @@ test('a geotiff failure (signed 16-bit, broken LZW) is one ECORRUPT; the next fi
   await new Promise((r) => setTimeout(r, 200)); // a stray rejection would surface here and fail the test file
   const d = await readImage(good);
   assert.deepEqual(Array.from(d.raster.data), vals); // signed values as written, read through geotiff
+});
+
+test('palette TIFF gives its index values with a note, as ImageJ does (ij.jar 1.53t on libtiff palette-1c-8b.tiff: getf = index)', async () => {
+  const w = 8, h = 4;
+  const idx = Array.from({ length: w * h }, (_, i) => (i * 11) % 256);
+  // A colour map far from grey: index i → (65535 − 257 i, 257 i, 0).
+  const map = [...Array.from({ length: 256 }, (_, i) => 65535 - 257 * i), ...Array.from({ length: 256 }, (_, i) => 257 * i), ...Array<number>(256).fill(0)];
+  const f = join(dir, 'palette8.tif');
+  writeFileSync(f, buildTiff([{ width: w, height: h, photometric: 3, chunks: [Uint8Array.from(idx)], tags: [{ tag: 320, type: 3, values: map }] }]).bytes);
+  const d = await readImage(f);
+  assert.deepEqual(Array.from(d.raster.data), idx);
+  assert.equal(d.greyConversion, null);
+  assert.deepEqual(d.notes, [PALETTE_NOTE]);
 });
