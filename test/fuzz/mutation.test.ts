@@ -26,6 +26,10 @@ test('360 seeded mutations: each input succeeds or ends in a VoidscopeError with
     assert.deepEqual(bad.map((r) => `#${r.id} ${r.seed} [${r.mutation}]: ${JSON.stringify(r.outcome)}`), [], JSON.stringify(t));
     // Both outcomes occur: the mutations are neither all harmless nor all fatal.
     assert.ok(t.ok > 20 && t.error > 100, JSON.stringify(t));
+    // Bounded memory: no case took the child past 768 MiB resident (before the fixes an imzML .ibd
+    // mutation reached 1,113 MiB and TIFF IFD loops grew without bound until killed).
+    const peak = results.reduce((m, r) => (r.rssMb > m.rssMb ? r : m), results[0]!);
+    assert.ok(peak.rssMb < 768, `#${peak.id} ${peak.seed} [${peak.mutation}] reached ${peak.rssMb} MiB`);
     // Every kind of seed was exercised.
     assert.equal(new Set(results.map((r) => r.seed)).size, seeds.length);
   } finally {
