@@ -399,11 +399,20 @@ async function readBmp(file: string, page: number, maxPixels: number): Promise<D
   checkSize(file, width, height, maxPixels);
   const offset = buf.readUInt32LE(10);
   const compression = buf.readUInt32LE(30);
-  if (compression === 0) {
+  if (compression === 0 || compression === 3) {
     const rowBytes = Math.ceil((width * bpp) / 32) * 4;
     if (offset + rowBytes * height > buf.length) {
       throw new VoidscopeError('ECORRUPT', `BMP file is truncated (pixel data needs ${offset + rowBytes * height} bytes, file has ${buf.length})`, { file });
     }
+  } else if (compression === 1 || compression === 2) {
+    // Run-length data: the decoder allocates width × height × 4 bytes up front, so a tiny file must
+    // not declare a huge image. A run codes at most 255 pixels in 2 bytes.
+    const data = Math.max(0, buf.length - offset);
+    if (width * height > 128 * data + 65536) {
+      throw new VoidscopeError('ECORRUPT', `BMP run-length data (${data} bytes) is far too short for ${width}×${height} pixels`, { file });
+    }
+  } else {
+    throw new VoidscopeError('EUNSUPPORTED', `BMP compression ${compression}${compression === 4 ? ' (embedded JPEG)' : compression === 5 ? ' (embedded PNG)' : ''} is not supported`, { file });
   }
   let decoded;
   try {
