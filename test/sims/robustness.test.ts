@@ -90,3 +90,12 @@ test('BIF6 with 65,535 intervals: read through one handle; "no channel matches" 
     return true;
   });
 });
+
+test('SurfaceLab text whose header or one index implies more than 16 Mi pixels is ETOOLARGE (was allowed up to 64 Mi: ~0.6 GB for a 50-byte file)', async () => {
+  const f = join(dir, 'M (2) - Li+.txt');
+  writeFileSync(f, '# Image: 8192 x 8192 pixels\r\n0\t0\t5\r\n');
+  await assert.rejects(analyzeSimsMap(f), isCode('ETOOLARGE', /8192×8192 raster, over the limit of 16 Mi pixels/));
+  const g = join(dir, 'N (2) - Li+.txt');
+  writeFileSync(g, '0\t0\t5\r\n5000\t5000\t1\r\n');
+  await assert.rejects(analyzeSimsMap(g), isCode('ETOOLARGE', /5001×5001 raster, over the limit/));
+});

@@ -30,7 +30,7 @@ import { VoidscopeError } from '../../errors.js';
 import { createRaster } from '../../raster/types.js';
 import type { PixelSize } from '../../raster/types.js';
 import type { CountRaster, SimsChannel, SimsDataset } from '../types.js';
-import { readInput, statInput } from './common.js';
+import { SIMS_MAX_PIXELS, readInput, statInput } from './common.js';
 
 export type ImzmlDataType = 'float32' | 'float64' | 'int32' | 'int64';
 
@@ -79,7 +79,7 @@ export interface ImzmlIndex {
  * Largest raster an imzML may imply (16 Mi pixels = 4096 × 4096, 128 MiB per float64 image): SIMS
  * and MSI maps are far smaller, and one stray position must not allocate gigabytes.
  */
-export const IMZML_MAX_PIXELS = 1 << 24;
+export const IMZML_MAX_PIXELS = SIMS_MAX_PIXELS;
 
 const BYTES: Record<ImzmlDataType, number> = { float32: 4, float64: 8, int32: 4, int64: 8 };
 const DATA_TYPES: Record<string, ImzmlDataType> = {
