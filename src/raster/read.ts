@@ -139,6 +139,7 @@ async function readTiff(file: string, size: number, page: number, maxPixels: num
   assertTiffPageSupported(structure, page, file);
   const info = structure.pages[page]!;
   checkSize(file, info.width, info.height, maxPixels);
+  if (info.dataProblem) throw new VoidscopeError('ECORRUPT', `corrupt TIFF: ${info.dataProblem}`, { file });
   if (buf) {
     const plain = readPlainTiff8(buf, file, page, maxPixels);
     if (plain) return plain;

@@ -73,6 +73,12 @@ export interface TiffPageInfo {
   oldStyleLzw: boolean;
   /** Non-fatal oddities (a non-layout tag pointing past the end of the file, missing byte counts, ...). */
   problems: string[];
+  /**
+   * Why the stored pixel data cannot hold this page (uncompressed chunks shorter than the layout;
+   * compressed data more than 4096 times smaller than the page), or null. Decoders allocate the
+   * whole page first, so such a page is refused (ECORRUPT) before decoding.
+   */
+  dataProblem: string | null;
 }
 
 export interface TiffStructure {
@@ -372,9 +378,31 @@ function walk(src: Bytes, file: string, lim: TiffLimits): TiffStructure {
       }
     }
     if (outside > 0) pageProblems.push(`${what}: ${outside} of ${offs.length} ${tiled ? 'tiles' : 'strips'} run past the end of the file`);
+
+    // Can the stored bytes hold the page? (libtiff would find out only after the page is allocated.)
+    let dataProblem: string | null = null;
+    if (cnts) {
+      let bitsPerPixel = 0;
+      for (const b of bitsPerSample) bitsPerPixel += b;
+      const pageBytes = (width! * height! * bitsPerPixel) / 8;
+      let stored = 0;
+      for (const c of cnts) stored += c;
+      if (compression === 1 && !tiled) {
+        const rps = Math.min(one(278, 0xffffffff)!, height!);
+        const perPlane = Math.ceil(height! / rps);
+        const rowBits = width! * (planarConfig === 2 ? bitsPerSample[0]! : bitsPerPixel);
+        for (let i = 0; i < cnts.length && i < perPlane * planes && dataProblem === null; i++) {
+          const rows = Math.min(rps, height! - (i % perPlane) * rps);
+          const need = Math.ceil((rowBits * rows) / 8);
+          if (cnts[i]! < need) dataProblem = `${what}: uncompressed strip ${i} holds ${cnts[i]} bytes, its ${rows} rows of ${width} pixels need ${need}`;
+        }
+      } else if (compression !== 1 && pageBytes > stored * 4096 + (1 << 20)) {
+        dataProblem = `${what}: ${stored} bytes of compressed data cannot hold a ${width}×${height} page of ${pageBytes} bytes`;
+      }
+    }
     return {
       offset, width: width!, height: height!, samplesPerPixel: spp, bitsPerSample, sampleFormat, compression, photometric,
-      planarConfig, predictor, extraSamples, tiled, chunks, hasIccProfile: byTag.has(34675), oldStyleLzw, problems: pageProblems,
+      planarConfig, predictor, extraSamples, tiled, chunks, hasIccProfile: byTag.has(34675), oldStyleLzw, problems: pageProblems, dataProblem,
     };
   }
 
