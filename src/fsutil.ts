@@ -4,6 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { VoidscopeError } from './errors.js';
 
 /**
+ * The file voidscope writes into every report folder; any folder holding it is a voidscope report
+ * and is never scanned for inputs.
+ */
+export const REPORT_MARKER = '.voidscope-report';
+
+/**
  * Write a file atomically: the data go to a temporary file in the same folder,
  * are flushed, and the temporary file is renamed over the target. A reader never
  * sees a half-written output, and an interrupted run leaves at most a stray

@@ -10,6 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep, posix, extname, basename } from 'node:path';
 import picomatch from 'picomatch';
 import { VoidscopeError } from '../errors.js';
+import { REPORT_MARKER } from '../fsutil.js';
 import { labelFromNames, type PathPattern, type PathLabel } from './labels.js';
 import type { StudyConfig, StudyGroup } from './study.js';
 import type { FileLabel, InputFile } from './types.js';
@@ -43,7 +44,20 @@ export interface ScanResult {
   warnings: string[];
 }
 
-/** All files below `folder`, relative with "/" separators, sorted; skips hidden entries and `skip` (absolute). */
+
+/**
+ * Whether a folder's entries show a voidscope report: the marker file, or (reports written before
+ * the marker existed) report.json together with voidscope's cache file.
+ */
+export function isReportFolder(names: readonly string[]): boolean {
+  return names.includes(REPORT_MARKER) || (names.includes('report.json') && names.includes('.voidscope-cache.json'));
+}
+
+/**
+ * All files below `folder`, relative with "/" separators, sorted; skips hidden entries, `skip`
+ * (absolute) and every voidscope report folder (`isReportFolder`), whatever its name, so that an
+ * earlier report's overlays are never analysed as micrographs.
+ */
 export async function walk(folder: string, skip: string[]): Promise<string[]> {
   const out: string[] = [];
   const visit = async (dir: string): Promise<void> => {
@@ -53,6 +67,7 @@ export async function walk(folder: string, skip: string[]): Promise<string[]> {
     } catch (e) {
       throw new VoidscopeError('ENOENT', `cannot read the folder: ${(e as Error).message}`, { file: dir, cause: e });
     }
+    if (dir !== folder && isReportFolder(entries.map((e) => e.name))) return;
     for (const ent of entries) {
       if (ent.name.startsWith('.') || ent.name === 'node_modules') continue;
       const abs = join(dir, ent.name);

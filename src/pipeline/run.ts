@@ -15,13 +15,13 @@ import { writeFileAtomic } from '../fsutil.js';
 import { VERSION } from '../version.js';
 import type { Analyzers } from './analyze.js';
 import { SCHEMA_VERSION, type Failure, type StudyResult } from './types.js';
-import { writeReportFiles } from './report/write.js';
+import { checkOutLocation, markRunFolder, removeStaleRunFolders, writeReportFiles } from './report/write.js';
 import { scanStudy } from './stages/scan.js';
 import { hashInputs } from './stages/hash.js';
 import { analyseFiles } from './stages/analyse.js';
 import { readElectrochem } from './stages/electrochem.js';
 import { renderHeatmaps, summarise } from './stages/summarise.js';
-import { CACHE_FILE, checkOut, removeStale, swapInto, tempFolderFor } from './stages/output.js';
+import { CACHE_FILE, checkOut, swapInto, tempFolderFor } from './stages/output.js';
 
 export type ProgressEvent =
   | { type: 'stage'; stage: 'scan' | 'hash' | 'analyse' | 'electrochemistry' | 'summary' | 'write'; message: string }
@@ -88,6 +88,8 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
   const defaultOut = join(root, 'voidscope-report');
   const out = options.out !== undefined ? resolve(options.out) : defaultOut;
   await checkOut(root, out, out === defaultOut);
+  // The same check on real paths: --out through a symlink into the inputs is refused too.
+  await checkOutLocation(root, out, out === defaultOut);
   const overlays = options.overlays ?? true;
   const noWrite = options.noWrite ?? false;
 
@@ -99,9 +101,12 @@ export async function runStudy(folder: string, options: RunStudyOptions = {}): P
   progress({ type: 'stage', stage: 'hash', message: 'hashing inputs' });
   const { inputs, hashes } = await hashInputs(root, studyFile, scan, failures);
 
-  if (!noWrite) await removeStale(out);
+  if (!noWrite) await removeStaleRunFolders(out);
   const tmp = tempFolderFor(out);
-  if (!noWrite) await mkdir(tmp, { recursive: true });
+  if (!noWrite) {
+    await mkdir(tmp, { recursive: true });
+    await markRunFolder(tmp);
+  }
   try {
     const analysed = await analyseFiles({
       root, out, tmp, scan, hashes, jobs, overlays, noWrite,

@@ -10,14 +10,26 @@
  * Colour inputs become grey with ImageJ's default (unweighted) RGB conversion,
  * grey = (R + G + B) / 3 rounded to nearest, so that thresholds match ImageJ's on
  * the same file; any alpha channel is ignored. Both are stated in `greyConversion`.
+ *
+ * Decoded like ImageJ 1.53t (checked with ij.jar on the same files): samples are the stored
+ * values. Embedded ICC profiles are not applied (sharp's `ignoreIcc`); associated (premultiplied)
+ * alpha is ignored without being undone, min-is-white images keep their stored values (ImageJ
+ * shows them with an inverting LUT) and 8/16-bit palette TIFFs give their index values (ImageJ
+ * shows them with the file's LUT), all by reading such TIFFs with geotiff, because libvips
+ * un-premultiplies, inverts and expands them at load; a note says so. CMYK, CIELab and other photometric
+ * interpretations are refused (EUNSUPPORTED). Every TIFF passes `checkTiffStructure` first, and
+ * geotiff runs in a worker thread with limits (see README.md in this folder).
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decode as decodeBmp } from 'bmp-ts';
 import { VoidscopeError } from '../errors.js';
 import { statInputFile } from '../fsutil.js';
 import type { PixelData, Raster } from './types.js';
 import { createRaster } from './types.js';
+import { assertTiffPageSupported, checkTiffFileStructure, checkTiffStructure } from './tiff-structure.js';
+import type { TiffPageInfo, TiffStructure } from './tiff-structure.js';
+import { decodeTiffInWorker } from './geotiff-decode.js';
 
 export interface ReadImageOptions {
   /** Zero-based page of a multi-page TIFF (default 0). */
@@ -39,7 +51,17 @@ export interface DecodedImage {
   channels: number;
   /** How colour was turned into grey, or null when the file was already grey. */
   greyConversion: string | null;
+  /** What the reader did that a user should know (min-is-white kept raw, alpha ignored, ...). */
+  notes?: string[];
 }
+
+/** The note of a min-is-white image (values kept as stored, as ImageJ does). */
+export const MIN_IS_WHITE_NOTE =
+  'stored min-is-white (TIFF PhotometricInterpretation 0): values kept as stored, as ImageJ does (it shows them with an inverting LUT), so 0 is white and dark features have high values';
+/** The note of a palette (indexed-colour) TIFF. */
+export const PALETTE_NOTE = 'palette (indexed-colour) TIFF: the stored index values are used and the colour map is not applied, as ImageJ does (it shows them with the file\'s LUT)';
+/** The note of an image with associated (premultiplied) alpha. */
+export const ASSOCIATED_ALPHA_NOTE = 'associated (premultiplied) alpha ignored without undoing the premultiplication, as ImageJ does';
 
 export const DEFAULT_MAX_PIXELS = 400_000_000;
 
@@ -89,24 +111,66 @@ export async function readImage(file: string, options: ReadImageOptions = {}): P
     throw new VoidscopeError('ECORRUPT', 'not a recognised image (expected TIFF, PNG, JPEG, BMP, GIF or WebP content)', { file });
   }
   if (format === 'bmp') return readBmp(file, page, maxPixels);
-  if (format === 'tiff' && size <= PLAIN_TIFF_MAX_BYTES) {
-    const plain = await readPlainTiff8(file, page, maxPixels);
-    if (plain) return plain;
-  }
+  if (format === 'tiff') return readTiff(file, size, page, maxPixels);
   try {
-    return await readWithSharp(file, format, page, maxPixels);
+    return await readWithSharp(file, format, page, maxPixels, null);
   } catch (e) {
     if (e instanceof VoidscopeError) throw e;
     const reason = cleanSharpMessage((e as Error).message);
-    if (format === 'tiff') {
-      try {
-        return await readTiffWithGeotiff(file, page, maxPixels);
-      } catch (e2) {
-        if (e2 instanceof VoidscopeError) throw e2;
-        throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
-      }
-    }
     throw new VoidscopeError('ECORRUPT', `cannot decode ${format.toUpperCase()}: ${reason}`, { file, cause: e });
+  }
+}
+
+/**
+ * TIFF: structure pre-check (ECORRUPT/EUNSUPPORTED before any decoder), then the plain 8-bit fast
+ * path, then sharp, then geotiff in a worker for what libvips refuses or would change.
+ */
+async function readTiff(file: string, size: number, page: number, maxPixels: number): Promise<DecodedImage> {
+  let buf: Buffer | null = null;
+  if (size <= PLAIN_TIFF_MAX_BYTES) {
+    try {
+      buf = await readFile(file);
+    } catch (e) {
+      throw new VoidscopeError('EIO', `cannot read file: ${(e as Error).message}`, { file, cause: e });
+    }
+  }
+  const structure = buf ? checkTiffStructure(buf, file) : checkTiffFileStructure(file);
+  checkPage(file, page, structure.pages.length);
+  assertTiffPageSupported(structure, page, file);
+  const info = structure.pages[page]!;
+  checkSize(file, info.width, info.height, maxPixels);
+  if (info.dataProblem) throw new VoidscopeError('ECORRUPT', `corrupt TIFF: ${info.dataProblem}`, { file });
+  if (buf) {
+    const plain = readPlainTiff8(buf, file, page, maxPixels);
+    if (plain) return plain;
+  }
+  const isUint = (info.sampleFormat[0] ?? 1) === 1;
+  const rawBits = info.bitsPerSample[0] === 8 || info.bitsPerSample[0] === 16 || info.bitsPerSample[0] === 32;
+  const paletteIndices = info.photometric === 3 && isUint && (info.bitsPerSample[0] === 8 || info.bitsPerSample[0] === 16) && info.samplesPerPixel === 1;
+  if ((info.photometric === 0 && isUint && rawBits) || info.extraSamples.includes(1) || paletteIndices) {
+    // libvips would invert min-is-white, un-premultiply associated alpha and expand a palette to
+    // RGB: read the stored values, as ImageJ does.
+    return readTiffWithGeotiff(file, buf, structure, page, maxPixels);
+  }
+  try {
+    return await readWithSharp(file, 'tiff', page, maxPixels, structure);
+  } catch (e) {
+    if (e instanceof VoidscopeError) throw e;
+    const reason = cleanSharpMessage((e as Error).message);
+    if (structure.problems.length > 0) {
+      throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason} (${structure.problems[0]})`, { file, cause: e });
+    }
+    // libtiff read the layout but found the compressed data broken: another decoder will not do
+    // better (geotiff's LZW decoder runs away on such data), so it is corrupt.
+    if (/read error|not yet in table|corrupt|bogus|premature|unexpected end|truncat|decod(e|ing) error|invalid (code|data|block)/i.test(reason)) {
+      throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
+    }
+    try {
+      return await readTiffWithGeotiff(file, buf, structure, page, maxPixels);
+    } catch (e2) {
+      if (e2 instanceof VoidscopeError && e2.code !== 'ECORRUPT') throw e2;
+      throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
+    }
   }
 }
 
@@ -122,14 +186,7 @@ const PLAIN_TIFF_MAX_BYTES = 256 << 20;
  * types, several pages), returns null and the file goes through sharp exactly as before, so
  * errors and every other layout are handled in one place.
  */
-async function readPlainTiff8(file: string, page: number, maxPixels: number): Promise<DecodedImage | null> {
-  const { readFile } = await import('node:fs/promises');
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch {
-    return null;
-  }
+function readPlainTiff8(buf: Buffer, file: string, page: number, maxPixels: number): DecodedImage | null {
   const n = buf.length;
   if (n < 8) return null;
   const le = buf[0] === 0x49;
@@ -225,12 +282,17 @@ function checkPage(file: string, page: number, pages: number): void {
   }
 }
 
-async function readWithSharp(file: string, format: ImageFormat, page: number, maxPixels: number): Promise<DecodedImage> {
-  const opts = { page, limitInputPixels: maxPixels, failOn: 'warning' as const };
-  const meta = await sharp(file, { limitInputPixels: false }).metadata();
-  const pages = meta.pages ?? 1;
+async function readWithSharp(file: string, format: ImageFormat, page: number, maxPixels: number, structure: TiffStructure | null): Promise<DecodedImage> {
+  // ignoreIcc: an embedded ICC profile is never applied (ImageJ reads stored values).
+  const opts = { page, limitInputPixels: maxPixels, failOn: 'warning' as const, ignoreIcc: true };
+  const meta = await sharp(file, { limitInputPixels: false, ignoreIcc: true }).metadata();
+  const pages = structure ? structure.pages.length : meta.pages ?? 1;
   checkPage(file, page, pages);
-  const pm = page === 0 ? meta : await sharp(file, { page, limitInputPixels: false }).metadata();
+  const pm = page === 0 ? meta : await sharp(file, { page, limitInputPixels: false, ignoreIcc: true }).metadata();
+  if (pm.space === 'cmyk' || pm.space === 'lab' || pm.space === 'labs' || pm.space === 'labq') {
+    throw new VoidscopeError('EUNSUPPORTED', `${pm.space === 'cmyk' ? 'CMYK' : 'CIELab'} images are not supported (no conversion to grey would match ImageJ's); convert the image to grey or RGB first`, { file });
+  }
+  const tiffPage: TiffPageInfo | null = structure?.pages[page] ?? null;
   const width = pm.width ?? 0;
   const height = pm.pageHeight ?? pm.height ?? 0;
   checkSize(file, width, height, maxPixels);
@@ -268,12 +330,20 @@ async function readWithSharp(file: string, format: ImageFormat, page: number, ma
       case 'int':
       case 'double':
         // libvips clamps signed samples to the unsigned range on the way out; geotiff reads them exactly.
-        if (format === 'tiff') return readTiffWithGeotiff(file, page, maxPixels);
+        if (format === 'tiff') return readTiffWithGeotiff(file, null, structure!, page, maxPixels);
         throw new VoidscopeError('EUNSUPPORTED', `unsupported sample type '${depth}'`, { file });
       default:
         throw new VoidscopeError('EUNSUPPORTED', `unsupported sample type '${depth}'`, { file });
     }
-    return { file, format, raster, pages, page, channels, greyConversion: null };
+    const notes: string[] = [];
+    if (tiffPage?.photometric === 0 && (raster.data instanceof Uint8Array || raster.data instanceof Uint16Array)) {
+      // libvips inverted min-is-white on load; ImageJ keeps the stored values: invert back.
+      const max = raster.data instanceof Uint8Array ? 255 : 65535;
+      const d = raster.data;
+      for (let i = 0; i < d.length; i++) d[i] = max - d[i]!;
+      notes.push(MIN_IS_WHITE_NOTE);
+    }
+    return { file, format, raster, pages, page, channels, greyConversion: null, ...(notes.length ? { notes } : {}) };
   }
 
   // Colour: take R, G, B at native depth and average them as ImageJ does.
@@ -330,11 +400,20 @@ async function readBmp(file: string, page: number, maxPixels: number): Promise<D
   checkSize(file, width, height, maxPixels);
   const offset = buf.readUInt32LE(10);
   const compression = buf.readUInt32LE(30);
-  if (compression === 0) {
+  if (compression === 0 || compression === 3) {
     const rowBytes = Math.ceil((width * bpp) / 32) * 4;
     if (offset + rowBytes * height > buf.length) {
       throw new VoidscopeError('ECORRUPT', `BMP file is truncated (pixel data needs ${offset + rowBytes * height} bytes, file has ${buf.length})`, { file });
     }
+  } else if (compression === 1 || compression === 2) {
+    // Run-length data: the decoder allocates width × height × 4 bytes up front, so a tiny file must
+    // not declare a huge image. A run codes at most 255 pixels in 2 bytes.
+    const data = Math.max(0, buf.length - offset);
+    if (width * height > 128 * data + 65536) {
+      throw new VoidscopeError('ECORRUPT', `BMP run-length data (${data} bytes) is far too short for ${width}×${height} pixels`, { file });
+    }
+  } else {
+    throw new VoidscopeError('EUNSUPPORTED', `BMP compression ${compression}${compression === 4 ? ' (embedded JPEG)' : compression === 5 ? ' (embedded PNG)' : ''} is not supported`, { file });
   }
   let decoded;
   try {
@@ -358,28 +437,49 @@ async function readBmp(file: string, page: number, maxPixels: number): Promise<D
   };
 }
 
-async function readTiffWithGeotiff(file: string, page: number, maxPixels: number): Promise<DecodedImage> {
-  const { readFile } = await import('node:fs/promises');
-  const buf = await readFile(file);
-  const { fromArrayBuffer } = await import('geotiff'); // only for the rare layouts libvips refuses
-  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer);
-  const pages = await tiff.getImageCount();
-  checkPage(file, page, pages);
-  const image = await tiff.getImage(page);
-  const width = image.getWidth();
-  const height = image.getHeight();
-  checkSize(file, width, height, maxPixels);
-  const spp = image.getSamplesPerPixel();
-  const rasters = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
+/** Bytes per decoded sample geotiff may hold at most for one page (its output arrays). */
+const GEOTIFF_MAX_BYTES = 2 ** 31;
+
+async function readTiffWithGeotiff(file: string, buf: Buffer | null, structure: TiffStructure, page: number, maxPixels: number): Promise<DecodedImage> {
+  const info = structure.pages[page]!;
+  checkSize(file, info.width, info.height, maxPixels);
+  if (structure.problems.length > 0) throw new VoidscopeError('ECORRUPT', `corrupt TIFF: ${structure.problems[0]}`, { file });
+  let bytesPerPixel = 0;
+  for (const b of info.bitsPerSample) bytesPerPixel += Math.ceil(b / 8);
+  if (info.width * info.height * bytesPerPixel > GEOTIFF_MAX_BYTES) {
+    throw new VoidscopeError('ETOOLARGE', `page of ${info.width}×${info.height} pixels × ${info.samplesPerPixel} samples is too large for the fallback TIFF decoder`, { file });
+  }
+  const bytes = buf ?? (await readFile(file));
+  const { width, height, spp, rasters } = await decodeTiffInWorker(bytes, page, file);
+  if (width !== info.width || height !== info.height || rasters.length < 1) {
+    throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: the decoder returned ${width}×${height} for a ${info.width}×${info.height} page`, { file });
+  }
   const n = width * height;
+  for (const r of rasters) if (r.length < n) throw new VoidscopeError('ECORRUPT', 'cannot decode TIFF: short pixel data', { file });
+  const notes: string[] = [];
+  if (info.photometric === 0) notes.push(MIN_IS_WHITE_NOTE);
+  if (info.extraSamples.includes(1)) notes.push(ASSOCIATED_ALPHA_NOTE);
+  if (info.photometric === 3) notes.push(PALETTE_NOTE);
   const first = rasters[0]!;
-  if (spp >= 3) {
+  const colourSamples = spp - info.extraSamples.length;
+  if (colourSamples >= 3 && info.photometric !== 0 && info.photometric !== 1 && rasters.length >= 3) {
     const out = new Float64Array(n);
     const [r, g, b] = [rasters[0]!, rasters[1]!, rasters[2]!];
-    for (let i = 0; i < n; i++) out[i] = Math.floor((r[i]! + g[i]! + b[i]!) / 3 + 0.5);
-    return { file, format: 'tiff', raster: createRaster(width, height, toNativeArray(out, first)), pages, page, channels: spp, greyConversion: GREY_CONVERSION };
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      const R = r[i]!, G = g[i]!, B = b[i]!;
+      if (R !== G || G !== B) same = false;
+      out[i] = Math.floor((R + G + B) / 3 + 0.5);
+    }
+    return {
+      file, format: 'tiff', raster: createRaster(width, height, toNativeArray(out, first)), pages: structure.pages.length, page, channels: spp,
+      greyConversion: conversionNote(same), ...(notes.length ? { notes } : {}),
+    };
   }
-  return { file, format: 'tiff', raster: createRaster(width, height, toNativeArray(first, first)), pages, page, channels: spp, greyConversion: null };
+  return {
+    file, format: 'tiff', raster: createRaster(width, height, toNativeArray(first, first)), pages: structure.pages.length, page, channels: spp,
+    greyConversion: null, ...(notes.length ? { notes } : {}),
+  };
 }
 
 function toNativeArray(values: ArrayLike<number>, like: ArrayLike<number>): PixelData {

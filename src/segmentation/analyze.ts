@@ -95,6 +95,8 @@ export async function analyzePorosity(file: string, options: PorosityOptions | A
   const pixelSize = resolvePixelSize(meta, spec.pixelSize ?? undefined);
   const warnings = [...meta.warnings];
   if (image.greyConversion) warnings.push(`colour image converted to grey: ${image.greyConversion}`);
+  // What the decoder kept or refused to do, e.g. a min-is-white image kept raw as ImageJ keeps it.
+  for (const n of image.notes ?? []) warnings.push(n);
   if (spec.pixelSize !== null && meta.pixelSize && Math.abs(meta.pixelSize.value - spec.pixelSize) / meta.pixelSize.value > 0.001) {
     warnings.push(`user pixel size ${spec.pixelSize} µm overrides the file's ${meta.pixelSize.value} µm (${meta.pixelSize.source})`);
   }
@@ -146,7 +148,7 @@ export async function analyzeThresholds(file: string, options: ThresholdsOptions
     inputs.mask = await readMaskFile(spec.area.mask, image.raster.width, image.raster.height);
     maskSource = spec.area.mask;
   } else if (memMask !== undefined) inputs.mask = memMask;
-  return withFile(file, () => runThresholdsStages(image.raster, spec, inputs, { file, ...(maskSource ? { maskSource } : {}), warnings: [...meta.warnings] }));
+  return withFile(file, () => runThresholdsStages(image.raster, spec, inputs, { file, ...(maskSource ? { maskSource } : {}), warnings: [...meta.warnings, ...(image.notes ?? [])] }));
 }
 
 /** A Gaussian output buffer not in use (per thread; the last 8-bit image's). */

@@ -39,13 +39,47 @@ export function describeChannel(c: SimsChannel): string {
   return parts.join(', ');
 }
 
+/** Channels named in a "no channel matches" message at most (a BIF6 may hold 65,535). */
+const MAX_LISTED = 12;
+
 function noMatch(ds: SimsDataset, what: string): VoidscopeError {
-  const list = ds.channels.map(describeChannel).join('; ');
+  const shown = ds.channels.slice(0, MAX_LISTED).map(describeChannel).join('; ');
+  const more = ds.channels.length - MAX_LISTED;
+  const list = more > 0 ? `${shown}; … and ${more} more (list them all with \`voidscope sims --list\`)` : shown;
   return new VoidscopeError(
     'EOPTION',
     `no channel matches ${what}. Channels: ${list}${ds.extractMz ? ' (any m/z window can be extracted with --mz)' : ''}`,
     { file: ds.file },
   );
+}
+
+/**
+ * A file with one channel and neither label nor mass (count image, count matrix): nothing says
+ * which ion it is, so it is never assumed to be the one asked for (issue 12).
+ */
+function unlabelledSingle(ds: SimsDataset, wanted: string): VoidscopeError {
+  return new VoidscopeError(
+    'EOPTION',
+    `the file holds a single channel with no ion label or mass, so voidscope cannot tell whether it is ${wanted}; if it is, select it explicitly with --channel index:0 (study file: channel: "index:0")`,
+    { file: ds.file },
+  );
+}
+
+/**
+ * Extract an m/z window, refusing a window the spectra never reach: that map would be all zeros
+ * and read as "no Li⁺" when the instrument never measured that mass (issue 12).
+ */
+async function extractWindow(ds: SimsDataset, lo: number, hi: number, what: string): Promise<SelectedChannel['raster']> {
+  const raster = await ds.extractMz!(lo, hi);
+  const ext = ds.mzExtent ? await ds.mzExtent() : null;
+  if (ext && (hi < ext[0] || lo > ext[1])) {
+    throw new VoidscopeError(
+      'EOPTION',
+      `the spectra cover m/z ${ext[0].toFixed(3)}–${ext[1].toFixed(3)}, which does not contain ${what} (m/z ${lo.toFixed(3)}–${hi.toFixed(3)}): the map would be all zeros, not a measurement of it; choose a mass inside the measured range with --mz`,
+      { file: ds.file },
+    );
+  }
+  return raster;
 }
 
 async function fromChannel(c: SimsChannel, selectedBy: string): Promise<SelectedChannel> {
@@ -72,7 +106,8 @@ function byMz(ds: SimsDataset, mz: number, tol: number | undefined): SimsChannel
 /**
  * Resolve a selector to pixel data. With no selector the default is Li⁺: a channel labelled
  * Li+ / 7Li+ (then Li- / Li), else the interval containing m/z 7.016, else an extracted window
- * 7.016 ± 0.05 u, else — for a file holding a single unlabelled channel — that channel.
+ * 7.016 ± 0.05 u (an error when the spectra do not reach that window). A file holding a single
+ * channel with no label or mass is never assumed to be Li⁺: it must be selected by index.
  */
 export async function selectChannel(ds: SimsDataset, selector?: ChannelSelector): Promise<SelectedChannel> {
   if (!selector) {
@@ -91,13 +126,11 @@ export async function selectChannel(ds: SimsDataset, selector?: ChannelSelector)
         index: null,
         mzRange: [lo, hi],
         selectedBy: `default Li channel: m/z ${LI7_MZ} ± ${DEFAULT_MZ_TOL} u window (inclusive)`,
-        raster: await ds.extractMz(lo, hi),
+        raster: await extractWindow(ds, lo, hi, 'the default Li⁺ window'),
       };
     }
     const single = ds.channels.filter((c) => c.kind !== 'total');
-    if (single.length === 1 && !single[0]!.label && !single[0]!.mzRange) {
-      return fromChannel(single[0]!, 'the file holds a single unlabelled channel: taken as the Li map (the file states no mass)');
-    }
+    if (single.length === 1 && !single[0]!.label && !single[0]!.mzRange && single[0]!.mzCentre === undefined) throw unlabelledSingle(ds, 'Li⁺');
     if (single.length === 1 && ds.format === 'surfacelab-image-text') {
       return fromChannel(single[0]!, `the file holds a single channel "${single[0]!.label}" (not labelled Li; used as given)`);
     }
@@ -122,9 +155,7 @@ export async function selectChannel(ds: SimsDataset, selector?: ChannelSelector)
       if (iv) return fromChannel(iv, `label "${selector.label}" → interval containing m/z ${LI7_MZ} (${describeChannel(iv)}; the file stores no labels)`);
     }
     const unl = ds.channels.filter((ch) => ch.kind !== 'total');
-    if (unl.length === 1 && !unl[0]!.label && !unl[0]!.mzRange) {
-      return fromChannel(unl[0]!, `the file holds a single unlabelled channel: taken as "${selector.label}" (the file cannot confirm it)`);
-    }
+    if (unl.length === 1 && !unl[0]!.label && !unl[0]!.mzRange && unl[0]!.mzCentre === undefined) throw unlabelledSingle(ds, `"${selector.label}"`);
     throw noMatch(ds, `label "${selector.label}"`);
   }
   const { mz } = selector;
@@ -138,7 +169,7 @@ export async function selectChannel(ds: SimsDataset, selector?: ChannelSelector)
       index: null,
       mzRange: [mz - tol, mz + tol],
       selectedBy: `m/z ${mz} ± ${tol} u window (inclusive)${selector.tol === undefined ? ', default tolerance' : ''}`,
-      raster: await ds.extractMz(mz - tol, mz + tol),
+      raster: await extractWindow(ds, mz - tol, mz + tol, `the window m/z ${mz} ± ${tol}`),
     };
   }
   const c = byMz(ds, mz, selector.tol);

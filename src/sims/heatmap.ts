@@ -123,7 +123,7 @@ function drawColourBar(img: RgbaImage | null, x0: number, y0: number, h: number,
   const pos = scaleOf(max, log);
   const ticks = (log ? logTicks(max) : linearTicks(max)).filter((t) => t <= max);
   const labels = ticks.map(fmt);
-  const labelW = Math.max(...labels.map((l) => textWidth(l, 16)));
+  const labelW = labels.reduce((m, l) => Math.max(m, textWidth(l, 16)), -Infinity);
   const width = barW + 6 + labelW + 8 + textHeight(16);
   if (!img) return width;
   for (let y = 0; y < h; y++) {
@@ -146,7 +146,7 @@ function shortNames(files: string[]): string[] {
     const noExt = f.slice(0, f.length - extname(f).length);
     return noExt.split(/[\\/]/).filter(Boolean);
   });
-  for (let k = 1; k <= Math.max(...parts.map((p) => p.length)); k++) {
+  for (let k = 1, kMax = parts.reduce((m, p) => Math.max(m, p.length), -Infinity); k <= kMax; k++) {
     const names = parts.map((p) => p.slice(-k).join('-'));
     if (new Set(names).size === names.length) return names.map((n) => n.replace(/[^A-Za-z0-9._+-]+/g, '_'));
   }
@@ -154,11 +154,11 @@ function shortNames(files: string[]): string[] {
 }
 
 function renderOne(maps: SimsHeatmapInput[], max: number, log: boolean): RgbaImage {
-  const f = heatmapUpscale(Math.max(...maps.map((m) => m.raster.width)), Math.max(...maps.map((m) => m.raster.height)));
+  const f = heatmapUpscale(maps.reduce((a, m) => Math.max(a, m.raster.width), -Infinity), maps.reduce((a, m) => Math.max(a, m.raster.height), -Infinity));
   const pad = 10;
   const th = textHeight(16);
   const unit = maps[0]!.unit ?? 'counts/pixel';
-  const mapH = Math.max(...maps.map((m) => m.raster.height * f));
+  const mapH = maps.reduce((a, m) => Math.max(a, m.raster.height * f), -Infinity);
   const titleH = th + 6;
   const cbW = drawColourBar(null, 0, 0, mapH, max, log);
   const caption = log ? `colour: ${unit}, log scale (log10(1 + counts)), viridis` : `colour: ${unit}, linear scale, viridis`;

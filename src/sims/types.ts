@@ -57,6 +57,11 @@ export interface SimsDataset {
    * Absent for formats that only store fixed mass intervals.
    */
   extractMz?: (lo: number, hi: number) => Promise<CountRaster>;
+  /**
+   * With `extractMz`: the lowest and highest m/z the spectra hold (known after the first
+   * extraction for imzML), or null when unknown. A window outside it would give an all-zero map.
+   */
+  mzExtent?: () => Promise<[number, number] | null>;
   /** Format-specific facts worth reporting (imzML mode, UUID, spectrum count ...). */
   meta: Record<string, unknown>;
 }

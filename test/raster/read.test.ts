@@ -119,7 +119,7 @@ test('bad inputs give one clear VoidscopeError naming the file', async () => {
   const full = writeTiff([{ width: 64, height: 64, kind: 'uint8', data: new Uint8Array(4096) }]);
   const cut = join(dir, 'cut.tif');
   writeFileSync(cut, full.subarray(0, 2000)); // the IFD (after the pixels) and most pixels are gone
-  await rejectsWith(readImage(cut), 'ECORRUPT', /cut\.tif: cannot decode TIFF/);
+  await rejectsWith(readImage(cut), 'ECORRUPT', /cut\.tif: (cannot decode|corrupt) TIFF/);
   const png = join(dir, 'cut.png');
   const pngBytes = await sharp(Buffer.alloc(64 * 64, 9), { raw: { width: 64, height: 64, channels: 1 } }).png({ compressionLevel: 0 }).toBuffer();
   writeFileSync(png, pngBytes.subarray(0, pngBytes.length >> 1));

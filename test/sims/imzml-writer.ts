@@ -24,6 +24,8 @@ export interface WriteImzmlOptions {
   offsetShift?: number;
   /** Write a SHA-1 of the .ibd into the XML. */
   sha1?: boolean;
+  /** The 16-byte UUID (random when absent; fixed for reproducible fuzz inputs). */
+  uuid?: Buffer;
 }
 
 function encode(values: number[], t: DataType): Buffer {
@@ -38,7 +40,7 @@ function encode(values: number[], t: DataType): Buffer {
 }
 
 export function writeImzml(base: string, o: WriteImzmlOptions): { xml: string; ibd: string; uuid: string } {
-  const uuid = randomBytes(16);
+  const uuid = o.uuid ?? randomBytes(16);
   const mzT = o.mzType ?? 'float32';
   const inT = o.intensityType ?? 'float32';
   const parts: Buffer[] = [uuid];
@@ -63,8 +65,8 @@ export function writeImzml(base: string, o: WriteImzmlOptions): { xml: string; i
     `<cvParam cvRef="IMS" accession="IMS:1000103" name="external array length" value="${n}"/>` +
     `<cvParam cvRef="IMS" accession="IMS:1000102" name="external offset" value="${r.offset + shift}"/>` +
     `<cvParam cvRef="IMS" accession="IMS:1000104" name="external encoded length" value="${r.encoded}"/><binary/></binaryDataArray>`;
-  const maxX = Math.max(...o.spectra.map((s) => s.x));
-  const maxY = Math.max(...o.spectra.map((s) => s.y));
+  const maxX = o.spectra.reduce((m, s) => Math.max(m, s.x), -Infinity);
+  const maxY = o.spectra.reduce((m, s) => Math.max(m, s.y), -Infinity);
   const xml = `<?xml version="1.0" encoding="ISO-8859-1"?>
 <mzML xmlns="http://psi.hupo.org/ms/mzml" version="1.1">
 <cvList count="2"><cv id="MS" fullName="PSI-MS"/><cv id="IMS" fullName="imagingMS"/></cvList>

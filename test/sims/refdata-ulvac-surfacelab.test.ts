@@ -46,7 +46,9 @@ test('ULVAC-PHI K+ (m/z 39) as uint32 TIFF and as CSV: identical counts', { skip
 });
 
 test('ULVAC-PHI K+/TIC: analysis values (mean 1.28086853, ratio 0.0451478, Otsu from scikit-image)', { skip: refAbsent }, async () => {
+  // The K+ count image has no ion label: it is selected explicitly (never assumed to be Li+).
   const r = await analyzeSimsMap(ref('derived/tofsimsData_testImage_mz39_256x256_uint32.tif'), {
+    channel: 'index:0',
     total: ref('derived/tofsimsData_testImage_TIC_256x256_uint32.tif'),
   });
   assert.equal(r.totalCounts, 83943);
@@ -69,17 +71,18 @@ test('ULVAC-PHI K+/TIC: analysis values (mean 1.28086853, ratio 0.0451478, Otsu 
 
 test('ULVAC-PHI K+: ROI, 2×2 binning and sigma rule against numpy / scikit-image', { skip: refAbsent }, async () => {
   const file = ref('derived/tofsimsData_testImage_mz39_256x256.csv');
-  const roi = await analyzeSimsMap(file, { roi: { x: 10, y: 20, width: 100, height: 50 } });
+  await assert.rejects(analyzeSimsMap(file), /single channel with no ion label or mass, so voidscope cannot tell whether it is Li⁺/);
+  const roi = await analyzeSimsMap(file, { channel: 'index:0', roi: { x: 10, y: 20, width: 100, height: 50 } });
   assert.equal(roi.totalCounts, 3083); // numpy k[20:70, 10:110].sum()
   assert.equal(roi.maxCounts, 8);
-  const b = await analyzeSimsMap(file, { bin: 2 });
+  const b = await analyzeSimsMap(file, { channel: 'index:0', bin: 2 });
   assert.equal(b.width, 128);
   assert.equal(b.totalCounts, 83943); // counts conserved
   assert.equal(b.maxCounts, 52); // numpy 2×2 block sums
   assert.equal(b.zeroFraction, 0.18255615234375);
   assert.equal(b.hotspot?.thresholdCounts, 6); // skimage threshold_otsu on the binned map
   assert.equal(b.hotspotFraction, 0.32330322265625);
-  const s = await analyzeSimsMap(file, { hotspot: { method: 'sigma', k: 2 } });
+  const s = await analyzeSimsMap(file, { channel: 'index:0', hotspot: { method: 'sigma', k: 2 } });
   assert.ok(Math.abs(s.hotspot!.thresholdCounts - 4.550917550920819) < 1e-9); // numpy mean + 2·std(ddof=1)
   assert.equal(s.hotspotFraction, 0.0514984130859375);
 });

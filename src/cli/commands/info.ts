@@ -29,6 +29,8 @@ export interface ImageInfo {
   page: number;
   channels: number;
   greyConversion: string | null;
+  /** What the decoder kept or refused to do (e.g. a min-is-white image kept raw, as ImageJ does). */
+  decoderNotes: string[];
   vendor: SemMetadata['vendor'];
   instrument: string | null;
   /** Calibration in use: the user's (source "user") or the metadata's; null = uncalibrated. */
@@ -64,6 +66,7 @@ export async function imageInfo(file: string, options: { page?: number; pixelSiz
     page: image.page,
     channels: image.channels,
     greyConversion: image.greyConversion,
+    decoderNotes: image.notes ?? [],
     vendor: meta.vendor,
     instrument: meta.instrument,
     pixelSize,
@@ -92,6 +95,7 @@ export function formatInfo(i: ImageInfo): string {
   row('size', `${i.width} × ${i.height} px, ${i.bitDepth}-bit ${i.sampleFormat}, ${i.format}`);
   row('pages', i.pages > 1 ? `${i.pages} (showing page ${i.page}, zero-based)` : '1');
   if (i.greyConversion) row('grey', i.greyConversion);
+  if (i.decoderNotes.length) row('decoding', i.decoderNotes.join('; '));
   row('vendor', i.vendor ? `${i.vendor}${i.instrument ? ` (${i.instrument})` : ''}` : 'unknown (no vendor metadata)');
   if (i.pixelSize) {
     const y = i.pixelSize.valueY !== undefined ? ` × ${num(i.pixelSize.valueY)} (y)` : '';

@@ -72,7 +72,7 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
   if (note) H.push(`<p class="muted" id="statistics-note"><strong>What the statistics stand on.</strong> ${esc(note)}</p>`);
   const cols = summaryColumns(r);
   const table = (id: string, shown: typeof cols): void => {
-    H.push(`<table id="${id}"><thead><tr>`, ...shown.map((c) => `<th>${esc(c.header)}</th>`), '</tr></thead><tbody>');
+    H.push([`<table id="${id}"><thead><tr>`, shown.map((c) => `<th>${esc(c.header)}</th>`).join('\n'), '</tr></thead><tbody>'].join('\n'));
     for (const s of r.summary) {
       const best = r.recommendations.find((x) => x.electrode === s.electrode)?.bestBinderWtPct === s.binderWtPct;
       H.push(`<tr data-electrode="${esc(s.electrode)}" data-binder="${s.binderWtPct}"${best ? ' class="best"' : ''}>`);

@@ -17,7 +17,7 @@ export async function readElectrochem(root: string, scan: ScanResult, rule: Reco
   for (const t of scan.tables) {
     try {
       const r = await readEcTable(join(root, t), t, tableDefaultsFor(t, tableSpecs));
-      rows.push(...r.rows);
+      for (const row of r.rows) rows.push(row); // no spread: a table may hold many rows
       warnings.push(...r.warnings);
     } catch (e) {
       failures.push(failureOf(t, e));

@@ -1,5 +1,5 @@
 /**
- * The report folder: where it may be (checkOut), leftovers of killed runs (removeStale), the atomic
+ * The report folder: where it may be (checkOut), (leftovers of killed runs: report/write.ts removeStaleRunFolders), the atomic
  * swap of the finished temporary folder into place (swapInto), and report-relative paths.
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises';
@@ -32,27 +32,6 @@ export async function checkOut(folder: string, out: string, isDefault: boolean):
     const entries = await readdir(out);
     if (entries.length > 0 && !entries.includes('report.json') && !entries.includes(CACHE_FILE)) {
       throw new VoidscopeError('EOPTION', `--out ${out} exists, is not empty and holds no voidscope report; refusing to replace it`);
-    }
-  }
-}
-
-/** Remove `.<out>.tmp-*` / `.<out>.old-*` folders left by runs that were killed (not those of a run in progress). */
-export async function removeStale(out: string): Promise<void> {
-  const parent = dirname(out);
-  const prefix = `.${basename(out)}.`;
-  let names: string[] = [];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (!n.startsWith(prefix) || !/\.(tmp|old)-[0-9a-f]{12}$/.test(n)) continue;
-    try {
-      const st = await stat(join(parent, n));
-      if (Date.now() - st.mtimeMs > 3600_000) await rm(join(parent, n), { recursive: true, force: true });
-    } catch {
-      /* raced with another run: leave it */
     }
   }
 }

@@ -5,6 +5,7 @@
 import { fromArrayBuffer, fromFile } from 'geotiff';
 import type { GeoTIFF } from 'geotiff';
 import { open } from 'node:fs/promises';
+import { checkTiffFileForGeotiff, checkTiffForGeotiff } from '../../raster/tiff-structure.js';
 import { decodeText } from './text.js';
 
 /** Vendor tags read by voidscope. */
@@ -71,6 +72,10 @@ function bytesSource(bytes: Uint8Array): ByteSource {
  * second read of the file), else from the file.
  */
 export async function openTiffTags(file: string, bytes?: Uint8Array): Promise<TiffTagReader> {
+  // geotiff has no limits of its own (IFD loops, huge counts, values past the end): the structure is
+  // checked first and a bad file ends here in ECORRUPT / EUNSUPPORTED (raster/tiff-structure.ts).
+  if (bytes) checkTiffForGeotiff(bytes, file);
+  else checkTiffFileForGeotiff(file);
   let tiff: GeoTIFF;
   let fh: ByteSource;
   if (bytes) {

@@ -6,6 +6,12 @@ import { createRaster } from '../../raster/types.js';
 import type { PixelSize } from '../../raster/types.js';
 import type { CountRaster } from '../types.js';
 
+/**
+ * Largest raster a SIMS file may imply (16 Mi pixels = 4096 × 4096; 128 MiB per float64 image):
+ * SIMS maps are far smaller, and one stray index in a small file must not allocate gigabytes.
+ */
+export const SIMS_MAX_PIXELS = 1 << 24;
+
 /** Stat a SIMS input, turning "missing" / "empty" / "is a folder" into VoidscopeErrors naming it. */
 export function statInput(file: string): Promise<number> {
   return statInputFile(file, 'a SIMS file');

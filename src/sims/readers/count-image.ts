@@ -41,6 +41,7 @@ export async function readCountImage(file: string, kind: 'tiff' | 'png'): Promis
   if (decoded.greyConversion) {
     throw new VoidscopeError('EUNSUPPORTED', `${decoded.channels}-channel colour image: a count image must have one grey channel (a rendered colour map cannot be turned back into counts)`, { file });
   }
+  for (const n of decoded.notes ?? []) assumptions.push(n);
   if (decoded.pages > 1) assumptions.push(`multi-page file: page ${decoded.page} of ${decoded.pages} read`);
   if (decoded.raster.bitDepth === 8) assumptions.push('8-bit image: counts above 255 cannot be represented (saturated or scaled export?)');
   const { raster, integer } = toCounts(decoded.raster, file);

@@ -30,7 +30,7 @@ import { VoidscopeError } from '../../errors.js';
 import { createRaster } from '../../raster/types.js';
 import type { PixelSize } from '../../raster/types.js';
 import type { CountRaster, SimsChannel, SimsDataset } from '../types.js';
-import { readInput, statInput } from './common.js';
+import { SIMS_MAX_PIXELS, readInput, statInput } from './common.js';
 
 export type ImzmlDataType = 'float32' | 'float64' | 'int32' | 'int64';
 
@@ -74,6 +74,12 @@ export interface ImzmlIndex {
   pixelSize: PixelSize | null;
   spectra: ImzmlSpectrumRef[];
 }
+
+/**
+ * Largest raster an imzML may imply (16 Mi pixels = 4096 × 4096, 128 MiB per float64 image): SIMS
+ * and MSI maps are far smaller, and one stray position must not allocate gigabytes.
+ */
+export const IMZML_MAX_PIXELS = SIMS_MAX_PIXELS;
 
 const BYTES: Record<ImzmlDataType, number> = { float32: 4, float64: 8, int32: 4, int64: 8 };
 const DATA_TYPES: Record<string, ImzmlDataType> = {
@@ -164,7 +170,7 @@ export function parseImzmlXml(xmlFile: string, text: string, ibdFile = ''): Omit
     for (const ref of list<Node>(node.referenceableParamGroupRef)) {
       const g = groups.get(String(ref.ref));
       if (!g) throw new VoidscopeError('ECORRUPT', `referenceableParamGroupRef "${String(ref.ref)}" names no referenceableParamGroup`, { file: xmlFile });
-      out.push(...g);
+      for (const p of g) out.push(p);
     }
     return out;
   };
@@ -267,6 +273,9 @@ export function parseImzmlXml(xmlFile: string, text: string, ibdFile = ''): Omit
       if (compression === 'none' && ref.encodedLength !== ref.length * BYTES[ref.dataType]) {
         throw new VoidscopeError('ECORRUPT', `${where}: ${kind} array encoded length ${ref.encodedLength} bytes ≠ ${ref.length} values × ${BYTES[ref.dataType]} bytes`, { file: xmlFile });
       }
+      if (compression === 'zlib' && ref.length * BYTES[ref.dataType] > (ref.encodedLength + 64) * ZLIB_MAX_RATIO) {
+        throw new VoidscopeError('ECORRUPT', `${where}: ${kind} array declares ${ref.length} values, more than ${ref.encodedLength} zlib bytes can hold`, { file: xmlFile });
+      }
       if (kind === 'mz') mz = ref;
       else intensity = ref;
     }
@@ -283,8 +292,8 @@ export function parseImzmlXml(xmlFile: string, text: string, ibdFile = ''): Omit
   }
   if (maxCountX !== null && maxCountX > width) width = maxCountX;
   if (maxCountY !== null && maxCountY > height) height = maxCountY;
-  if (width * height > 1 << 28) {
-    throw new VoidscopeError('ETOOLARGE', `pixel positions imply a ${width}×${height} raster (over 268 megapixels)`, { file: xmlFile });
+  if (width * height > IMZML_MAX_PIXELS) {
+    throw new VoidscopeError('ETOOLARGE', `pixel positions imply a ${width}×${height} raster, over the limit of ${IMZML_MAX_PIXELS / (1 << 20)} Mi pixels (each image takes 8 bytes per pixel)`, { file: xmlFile });
   }
   return {
     xmlFile,
@@ -311,13 +320,19 @@ async function hashFile(file: string, algo: 'sha1' | 'md5'): Promise<string> {
   return h.digest('hex');
 }
 
+/** zlib cannot expand data more than ~1032-fold: a declared length beyond this is impossible. */
+const ZLIB_MAX_RATIO = 1032;
+
 function decodeArray(buf: Buffer, ref: ImzmlArrayRef, file: string, what: string): Float64Array {
   let bytes = buf;
   if (ref.compression === 'zlib') {
+    const want = ref.length * BYTES[ref.dataType];
     try {
-      bytes = inflateSync(buf);
+      // Never inflate past the declared size: a small .ibd can otherwise expand to gigabytes.
+      bytes = inflateSync(buf, { maxOutputLength: Math.max(want, 1) });
     } catch (e) {
-      throw new VoidscopeError('ECORRUPT', `${what}: zlib data cannot be inflated (${(e as Error).message})`, { file, cause: e });
+      const tooLarge = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new VoidscopeError('ECORRUPT', tooLarge ? `${what}: zlib data inflates to more than the declared ${ref.length} × ${BYTES[ref.dataType]} bytes` : `${what}: zlib data cannot be inflated (${(e as Error).message})`, { file, cause: e });
     }
     if (bytes.length !== ref.length * BYTES[ref.dataType]) {
       throw new VoidscopeError('ECORRUPT', `${what}: inflates to ${bytes.length} bytes, expected ${ref.length} × ${BYTES[ref.dataType]}`, { file });
@@ -393,6 +408,8 @@ export class ImzmlReader {
   }
 
   checksumVerified = false;
+  /** Lowest and highest m/z over all spectra, known after the first `image()`; null before or when empty. */
+  mzExtent: [number, number] | null = null;
 
   private async readRef(fh: import('node:fs/promises').FileHandle, ref: ImzmlArrayRef, what: string): Promise<Float64Array> {
     const buf = Buffer.alloc(ref.encodedLength);
@@ -433,12 +450,16 @@ export class ImzmlReader {
     const { width, height } = this.index;
     const out = new Float64Array(width * height);
     const fh = await open(this.index.ibdFile, 'r');
+    let mzMin = Infinity;
+    let mzMax = -Infinity;
     try {
       for (const s of this.index.spectra) {
         const { mz, intensity } = await this.spectrumWith(fh, s.index);
         let sum = 0;
         for (let k = 0; k < mz.length; k++) {
           const m = mz[k]!;
+          if (m < mzMin) mzMin = m;
+          if (m > mzMax) mzMax = m;
           if (m >= lo && m <= hi) sum += intensity[k]!;
         }
         const p = (s.y - 1) * width + (s.x - 1);
@@ -447,6 +468,7 @@ export class ImzmlReader {
     } finally {
       await fh.close();
     }
+    this.mzExtent = mzMin <= mzMax ? [mzMin, mzMax] : null;
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i]!)) throw new VoidscopeError('ECORRUPT', `pixel x=${(i % width) + 1}, y=${Math.floor(i / width) + 1} (1-based) sums to ${out[i]}`, { file: this.index.ibdFile });
       if (out[i]! < 0) throw new VoidscopeError('ECORRUPT', `negative intensity sum ${out[i]} at pixel x=${(i % width) + 1}, y=${Math.floor(i / width) + 1} (1-based)`, { file: this.index.ibdFile });
@@ -488,6 +510,10 @@ export async function readImzml(file: string, opts: { verifyChecksum?: boolean }
     pixelSize: ix.pixelSize,
     assumptions,
     extractMz: (lo, hi) => reader.image(lo, hi),
+    mzExtent: async () => {
+      if (!reader.mzExtent) await reader.image(-Infinity, Infinity);
+      return reader.mzExtent;
+    },
     meta: {
       mode: ix.mode,
       uuid: ix.uuid,

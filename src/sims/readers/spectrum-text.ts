@@ -122,6 +122,16 @@ export async function readSpectrumText(file: string, text?: string): Promise<Sim
     pixelSize: null,
     assumptions,
     extractMz: async (lo, hi) => scalar(peakInWindow(s, lo, hi).counts),
+    mzExtent: async () => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < s.mz.length; i++) {
+        const m = s.mz[i]!;
+        if (m < min) min = m;
+        if (m > max) max = m;
+      }
+      return min <= max ? [min, max] : null;
+    },
     meta: { settings: s.settings, bins: s.mz.length, spectrum: s },
   };
 }

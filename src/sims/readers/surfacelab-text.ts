@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { VoidscopeError } from '../../errors.js';
 import type { CountRaster, SimsChannel, SimsDataset } from '../types.js';
-import { describeXY, statInput, toCountRaster, validateCounts } from './common.js';
+import { SIMS_MAX_PIXELS, describeXY, statInput, toCountRaster, validateCounts } from './common.js';
 import { parseCell, splitLines, splitWhitespace } from './text-lines.js';
 
 /** `<meas> (<id>) - <label>.txt` → parts, or null. */
@@ -144,7 +144,7 @@ export async function readSurfaceLabImageText(file: string, text?: string): Prom
   } else {
     assumptions.push(`raster size ${width}×${height} taken from the largest pixel indices + 1 (no size in the header)`);
   }
-  if (width * height > 1 << 26) throw new VoidscopeError('ETOOLARGE', `pixel indices imply a ${width}×${height} raster`, { file });
+  if (width * height > SIMS_MAX_PIXELS) throw new VoidscopeError('ETOOLARGE', `pixel indices imply a ${width}×${height} raster, over the limit of ${SIMS_MAX_PIXELS / (1 << 20)} Mi pixels`, { file });
   const values = new Float64Array(width * height);
   const seen = ncols === 3 ? new Uint8Array(width * height) : null;
   for (let k = 0; k < n; k++) {
