@@ -1,0 +1,185 @@
+/**
+ * ilastik-style pixel features: a stack of filter responses at several scales, one Float32 plane
+ * per channel, computed in plain TypeScript (Gaussians in WebAssembly) with no TensorFlow.js.
+ *
+ * As ilastik's OpFeatureSelection, the choice is a (feature × scale) selection: `selection` maps each
+ * feature name to the scales (σ in pixels) it is computed at. The learned segmenter stores these
+ * settings in its model file, so a model always sees the features it was trained on.
+ *
+ * Pixel values first go through the model's intensity normalisation (see normaliseIntensity): the
+ * features of images from different acquisitions are then comparable.
+ */
+import { VoidscopeError } from '../../../errors.js';
+import { FeatureContext, gaussianRadius } from './context.js';
+import { gaussian } from './gaussian.js';
+import { log } from './log.js';
+import { dog, DOG_RATIO } from './dog.js';
+import { gradientMagnitude } from './gradient-magnitude.js';
+import { hessianEigen } from './hessian-eigen.js';
+import { structureTensorEigen } from './structure-tensor-eigen.js';
+
+export { FeatureContext, gaussianRadius, diffX, diffY, eigen2, smooth, FEATURE_GAUSSIAN_ACCURACY } from './context.js';
+export { DOG_RATIO };
+
+interface Feature {
+  readonly channels: readonly string[];
+  extraMargin(sigma: number): number;
+  compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void;
+}
+
+/** Every feature, by name (order = channel order in a stack). */
+export const FEATURES = {
+  gaussian,
+  log,
+  dog,
+  'gradient-magnitude': gradientMagnitude,
+  'hessian-eigen': hessianEigen,
+  'structure-tensor-eigen': structureTensorEigen,
+} as const satisfies Record<string, Feature>;
+export type FeatureName = keyof typeof FEATURES;
+export const FEATURE_NAMES = Object.keys(FEATURES) as FeatureName[];
+
+/** ilastik's default scale list (σ in pixels); 0 means "no smoothing" and is allowed for gaussian only. */
+export const ILASTIK_SCALES = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0] as const;
+
+export interface FeatureSettings {
+  /** feature → scales (σ, pixels), ascending. Absent feature = not used. */
+  selection: Partial<Record<FeatureName, number[]>>;
+}
+
+/**
+ * voidscope's default selection, chosen by measurement on the hard generated cases (see
+ * learned/README.md): intensity, Gaussian, LoG, gradient magnitude and Hessian eigenvalues at
+ * 0.7–10 px; the structure tensor and DoG added no accuracy there and cost time.
+ */
+export const DEFAULT_FEATURES: FeatureSettings = Object.freeze({
+  selection: {
+    gaussian: [0, 0.7, 1.6, 3.5, 5, 10],
+    log: [0.7, 1.6, 3.5, 5],
+    'gradient-magnitude': [0.7, 1.6, 3.5],
+    'hessian-eigen': [0.7, 1.6, 3.5, 5],
+  },
+});
+
+/** Validate feature settings (from a model file or a caller); throws EOPTION naming `at`. */
+export function validateFeatureSettings(input: unknown, at = 'features'): FeatureSettings {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new VoidscopeError('EOPTION', `${at} must be an object`);
+  const sel = (input as { selection?: unknown }).selection;
+  if (typeof sel !== 'object' || sel === null || Array.isArray(sel)) throw new VoidscopeError('EOPTION', `${at}.selection must be an object of feature → scales`);
+  const out: Partial<Record<FeatureName, number[]>> = {};
+  let channels = 0;
+  for (const [name, scales] of Object.entries(sel)) {
+    if (!(name in FEATURES)) throw new VoidscopeError('EOPTION', `${at}.selection: unknown feature "${name}" (known: ${FEATURE_NAMES.join(', ')})`);
+    if (!Array.isArray(scales) || scales.length === 0) throw new VoidscopeError('EOPTION', `${at}.selection.${name} must be a non-empty list of scales`);
+    const list: number[] = [];
+    for (const s of scales) {
+      const ok = typeof s === 'number' && Number.isFinite(s) && (s > 0 || (s === 0 && name === 'gaussian')) && s <= 64;
+      if (!ok) throw new VoidscopeError('EOPTION', `${at}.selection.${name}: scale ${String(s)} must be a number in (0, 64] (0 allowed for gaussian only)`);
+      if (list.includes(s)) throw new VoidscopeError('EOPTION', `${at}.selection.${name}: scale ${s} listed twice`);
+      list.push(s);
+    }
+    list.sort((a, b) => a - b);
+    out[name as FeatureName] = list;
+    channels += list.length * FEATURES[name as FeatureName].channels.length;
+  }
+  if (channels === 0) throw new VoidscopeError('EOPTION', `${at}.selection selects no feature`);
+  return { selection: out };
+}
+
+/** The channels of a stack in order, e.g. "gaussian σ1.6", "hessian-eigen-2 σ3.5". */
+export function featureChannels(settings: FeatureSettings): string[] {
+  const names: string[] = [];
+  for (const f of FEATURE_NAMES) {
+    for (const s of settings.selection[f] ?? []) for (const c of FEATURES[f].channels) names.push(s === 0 ? 'intensity' : `${c} σ${s}`);
+  }
+  return names;
+}
+
+/**
+ * Pixels of context a stack needs on each side so that a pixel's features computed on a crop equal
+ * those computed on the whole image (the largest kernel support plus the difference stencils).
+ */
+export function featureMargin(settings: FeatureSettings): number {
+  let m = 0;
+  for (const f of FEATURE_NAMES) {
+    for (const s of settings.selection[f] ?? []) {
+      if (s === 0) continue;
+      m = Math.max(m, gaussianRadius(s) + FEATURES[f].extraMargin(s));
+    }
+  }
+  return m;
+}
+
+/**
+ * The feature stack of one normalised plane (w×h): one Float32Array(w×h) per channel, in
+ * featureChannels order. Writes into `out` when given (reused between tiles).
+ */
+export function computeFeatures(image: Float32Array, width: number, height: number, settings: FeatureSettings, out?: Float32Array[]): Float32Array[] {
+  const n = width * height;
+  if (image.length !== n) throw new RangeError(`feature input has ${image.length} pixels, expected ${width}x${height}`);
+  const ctx = new FeatureContext(image, width, height);
+  const planes: Float32Array[] = [];
+  let k = 0;
+  for (const f of FEATURE_NAMES) {
+    const feat: Feature = FEATURES[f];
+    for (const s of settings.selection[f] ?? []) {
+      const chans: Float32Array[] = [];
+      for (let c = 0; c < feat.channels.length; c++) {
+        const reuse = out?.[k];
+        chans.push(reuse && reuse.length === n ? reuse : new Float32Array(n));
+        k++;
+      }
+      feat.compute(ctx, s, chans);
+      planes.push(...chans);
+    }
+  }
+  return planes;
+}
+
+/** Intensity normalisation: v ↦ (v − offset) · scale, stored per image (never per tile). */
+export interface Normalisation {
+  offset: number;
+  scale: number;
+}
+
+/**
+ * Percentile normalisation of an image for features: the 1st and 99th percentiles of the analysed
+ * pixels (area non-zero, or all) map to 0 and 1. A model trained on one acquisition's contrast and
+ * brightness then sees another's on the same scale. Percentiles come from a 4096-bin histogram
+ * between the minimum and the maximum (exact for 8-bit images).
+ */
+export function percentileNormalisation(data: ArrayLike<number>, area: Uint8Array | null, lowP = 0.01, highP = 0.99): Normalisation {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (area && area[i] === 0) continue;
+    const v = data[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    count++;
+  }
+  if (count === 0 || !(hi > lo)) return { offset: Number.isFinite(lo) ? lo : 0, scale: 1 };
+  const bins = 4096;
+  const hist = new Float64Array(bins);
+  const k = (bins - 1) / (hi - lo);
+  for (let i = 0; i < data.length; i++) {
+    if (area && area[i] === 0) continue;
+    const v = data[i]!;
+    if (!Number.isFinite(v)) continue;
+    hist[Math.floor((v - lo) * k)]++;
+  }
+  const at = (p: number): number => {
+    const target = p * count;
+    let acc = 0;
+    for (let b = 0; b < bins; b++) {
+      acc += hist[b]!;
+      if (acc > target) return lo + b / k;
+    }
+    return hi;
+  };
+  const p1 = at(lowP);
+  const p99 = at(highP);
+  return { offset: p1, scale: p99 > p1 ? 1 / (p99 - p1) : 1 };
+}

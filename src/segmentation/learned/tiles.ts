@@ -1,0 +1,70 @@
+/**
+ * Tiles with overlap: features are computed on a crop that extends `margin` pixels beyond the tile
+ * (clipped to the image), and only the tile's own pixels are kept. With a margin of at least the
+ * feature stack's support (featureMargin) a pixel's features equal those of the whole image, so the
+ * result does not depend on the tile size, and memory is bounded by the tile, not the image.
+ */
+import type { Raster } from '../../raster/types.js';
+import { computeFeatures, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
+
+export interface Tile {
+  /** The tile in image coordinates. */
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+  /** The padded crop in image coordinates. */
+  cx0: number;
+  cy0: number;
+  cw: number;
+  ch: number;
+}
+
+/** Default tile edge (pixels, before the margin). */
+export const DEFAULT_TILE = 256;
+
+export function* tilesOf(width: number, height: number, tile: number, margin: number): Generator<Tile> {
+  for (let y0 = 0; y0 < height; y0 += tile) {
+    for (let x0 = 0; x0 < width; x0 += tile) {
+      const w = Math.min(tile, width - x0);
+      const h = Math.min(tile, height - y0);
+      const cx0 = Math.max(0, x0 - margin);
+      const cy0 = Math.max(0, y0 - margin);
+      const cx1 = Math.min(width, x0 + w + margin);
+      const cy1 = Math.min(height, y0 + h + margin);
+      yield { x0, y0, w, h, cx0, cy0, cw: cx1 - cx0, ch: cy1 - cy0 };
+    }
+  }
+}
+
+/** The crop of a tile as normalised float32: (v − offset) · scale. */
+export function normalisedCrop(raster: Raster, norm: Normalisation, t: Tile, into?: Float32Array): Float32Array {
+  const n = t.cw * t.ch;
+  const out = into && into.length >= n ? into.subarray(0, n) : new Float32Array(n);
+  const d = raster.data;
+  const { offset, scale } = norm;
+  for (let y = 0; y < t.ch; y++) {
+    const src = (t.cy0 + y) * raster.width + t.cx0;
+    const dst = y * t.cw;
+    for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
+  }
+  return out;
+}
+
+/**
+ * Call fn(planes, tile) with each tile's feature planes (crop-sized, channel order of
+ * featureChannels); the tile's pixel (x, y) is at index (y − cy0) · cw + (x − cx0) of each plane.
+ */
+export function forEachFeatureTile(
+  raster: Raster,
+  norm: Normalisation,
+  settings: FeatureSettings,
+  margin: number,
+  tile: number,
+  fn: (planes: Float32Array[], t: Tile) => void,
+): void {
+  for (const t of tilesOf(raster.width, raster.height, tile, margin)) {
+    const crop = normalisedCrop(raster, norm, t);
+    fn(computeFeatures(crop, t.cw, t.ch, settings), t);
+  }
+}

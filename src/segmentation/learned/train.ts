@@ -1,0 +1,307 @@
+/**
+ * Training a pixel classifier from scribbles (ilastik's / Trainable Weka's workflow): features of the
+ * labelled pixels → a small perceptron (features → hidden ReLU → classes) trained with TensorFlow.js
+ * (Adam, class-balanced softmax cross-entropy), seeded: the same images, labels, settings and seed
+ * give the same weights on a given backend.
+ *
+ * Held-out accuracy: the labelled pixels of a seeded fifth of 16×16-pixel blocks are kept back from
+ * training (whole blocks, so held-out pixels are not neighbours of training pixels on the same
+ * stroke) and classified by the trained model; the model file records the confusion matrix.
+ */
+import { VoidscopeError } from '../../errors.js';
+import type { Raster } from '../../raster/types.js';
+import { VERSION } from '../../version.js';
+import { DEFAULT_FEATURES, featureChannels, featureMargin, percentileNormalisation, validateFeatureSettings, type FeatureSettings } from '../filters/features/index.js';
+import { loadTf, type TfPreference } from './backend.js';
+import { classifyRun, foldStandardisation, MlpScratch, type MlpWeights } from './mlp.js';
+import type { HeldOutAccuracy, LearnedModel } from './model-file.js';
+import { hashUniform, mulberry32 } from './random.js';
+import { DEFAULT_TILE, forEachFeatureTile } from './tiles.js';
+
+export interface TrainingImage {
+  raster: Raster;
+  /** 0 = unlabelled, 1..k = class index (same size as the raster). */
+  labels: Uint8Array;
+  /** For the record. */
+  file?: string;
+  sha256: string;
+  labelsFile?: string;
+  labelsSha256?: string;
+  /** 'scribbles' (index PNG), 'scribbles-rgb' (colour key) or 'mask' (fully labelled). */
+  labelsKind?: string;
+  /** Analysed area (non-zero = use); null = all pixels. Normalisation percentiles come from it. */
+  area?: Uint8Array | null;
+}
+
+export interface TrainOptions {
+  classes: string[];
+  /** Name of the void class (default: 'void' if present, else an error). */
+  voidClass?: string;
+  features?: FeatureSettings;
+  /** Hidden units (default 16). */
+  hidden?: number;
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Cap on optimisation steps (epochs are reduced for large label sets). Default 4000. */
+  maxSteps?: number;
+  /** Training pixels kept per class at most (seeded subsample; for fully labelled masks). Default 60000. */
+  maxPerClass?: number;
+  /** Fraction of 16×16 blocks held out (default 0.2). */
+  heldOut?: number;
+  backend?: TfPreference;
+}
+
+export interface TrainResult {
+  model: LearnedModel;
+  /** Wall-clock seconds: features, optimisation. Not stored in the model (it must not change between runs). */
+  seconds: { features: number; fit: number };
+}
+
+export const DEFAULT_TRAIN = { hidden: 16, seed: 1, epochs: 40, batchSize: 512, learningRate: 0.01, maxSteps: 4000, maxPerClass: 60000, heldOut: 0.2 } as const;
+const BLOCK = 16;
+export const NORMALISATION = { method: 'percentile', low: 0.01, high: 0.99 } as const;
+
+function posInt(v: number, name: string, max: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > max) throw new VoidscopeError('EOPTION', `${name} must be a whole number 1..${max}, got ${String(v)}`);
+  return v;
+}
+
+/** Validate class names: 2..255 distinct, non-empty, no commas. */
+export function validateClasses(classes: unknown): string[] {
+  if (!Array.isArray(classes) || classes.length < 2 || classes.length > 255) throw new VoidscopeError('EOPTION', 'classes: name 2 to 255 classes, e.g. void,electrolyte,active');
+  const out: string[] = [];
+  for (const c of classes) {
+    if (typeof c !== 'string' || !/^[\p{L}\p{N}_.-]+$/u.test(c)) throw new VoidscopeError('EOPTION', `classes: "${String(c)}" is not a valid class name (letters, digits, _ . -)`);
+    if (out.includes(c)) throw new VoidscopeError('EOPTION', `classes: "${c}" named twice`);
+    out.push(c);
+  }
+  return out;
+}
+
+/** Train a model from labelled images (all pixels with a label ≠ 0 are examples). */
+export async function trainModel(images: TrainingImage[], options: TrainOptions): Promise<TrainResult> {
+  const classes = validateClasses(options.classes);
+  const K = classes.length;
+  const voidClass = options.voidClass ?? (classes.includes('void') ? 'void' : undefined);
+  if (voidClass === undefined || !classes.includes(voidClass)) throw new VoidscopeError('EOPTION', `name the void class (one of ${classes.join(', ')})`);
+  const features = validateFeatureSettings(options.features ?? DEFAULT_FEATURES);
+  const hidden = posInt(options.hidden ?? DEFAULT_TRAIN.hidden, 'hidden', 1024);
+  const seed = options.seed ?? DEFAULT_TRAIN.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new VoidscopeError('EOPTION', `seed must be a whole number 0..4294967295, got ${seed}`);
+  const epochs = posInt(options.epochs ?? DEFAULT_TRAIN.epochs, 'epochs', 10000);
+  const batchSize = posInt(options.batchSize ?? DEFAULT_TRAIN.batchSize, 'batch size', 1 << 20);
+  const maxSteps = posInt(options.maxSteps ?? DEFAULT_TRAIN.maxSteps, 'max steps', 1e7);
+  const maxPerClass = posInt(options.maxPerClass ?? DEFAULT_TRAIN.maxPerClass, 'max pixels per class', 1e8);
+  const lr = options.learningRate ?? DEFAULT_TRAIN.learningRate;
+  if (!(lr > 0 && lr < 1)) throw new VoidscopeError('EOPTION', `learning rate must be in (0, 1), got ${lr}`);
+  const heldOutFraction = options.heldOut ?? DEFAULT_TRAIN.heldOut;
+  if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new VoidscopeError('EOPTION', `held-out fraction must be in [0, 1), got ${heldOutFraction}`);
+  if (images.length === 0) throw new VoidscopeError('EOPTION', 'no training images');
+
+  // Count labels per class; check sizes and label values.
+  const counts = new Float64Array(K + 1);
+  for (const im of images) {
+    const where = im.labelsFile ?? im.file;
+    if (im.labels.length !== im.raster.width * im.raster.height) throw new VoidscopeError('EOPTION', `labels are not the size of the image ${im.raster.width}x${im.raster.height}`, where ? { file: where } : {});
+    for (let i = 0; i < im.labels.length; i++) {
+      const v = im.labels[i]!;
+      if (v > K) throw new VoidscopeError('EOPTION', `label value ${v} at pixel (${i % im.raster.width}, ${Math.floor(i / im.raster.width)}) but only ${K} classes are named (${classes.join(', ')})`, where ? { file: where } : {});
+      counts[v]++;
+    }
+  }
+  for (let k = 1; k <= K; k++) if (counts[k] === 0) throw new VoidscopeError('EOPTION', `no pixel is labelled "${classes[k - 1]}" (label ${k}): paint at least a few strokes of every class`);
+  const keepP = new Float64Array(K + 1);
+  for (let k = 1; k <= K; k++) keepP[k] = Math.min(1, maxPerClass / counts[k]!);
+
+  const channels = featureChannels(features);
+  const F = channels.length;
+  const margin = featureMargin(features);
+  // Gather features of kept labelled pixels, feature-major, split into train / held-out.
+  const t0 = performance.now();
+  const trainCols: number[][] = Array.from({ length: F }, () => []);
+  const heldCols: number[][] = Array.from({ length: F }, () => []);
+  const trainY: number[] = [];
+  const heldY: number[] = [];
+  const perImage: LearnedModel['training']['images'] = [];
+  images.forEach((im, imgIndex) => {
+    const { raster, labels } = im;
+    const W = raster.width;
+    const norm = percentileNormalisation(raster.data, im.area ?? null, NORMALISATION.low, NORMALISATION.high);
+    let labelled = 0;
+    forEachFeatureTile(raster, norm, features, margin, DEFAULT_TILE, (planes, t) => {
+      for (let y = t.y0; y < t.y0 + t.h; y++) {
+        for (let x = t.x0; x < t.x0 + t.w; x++) {
+          const i = y * W + x;
+          const k = labels[i]!;
+          if (k === 0 || (im.area && im.area[i] === 0)) continue;
+          labelled++;
+          if (keepP[k]! < 1 && hashUniform(seed, imgIndex, i, 7) >= keepP[k]!) continue;
+          const held = heldOutFraction > 0 && hashUniform(seed, imgIndex, Math.floor(x / BLOCK), Math.floor(y / BLOCK)) < heldOutFraction;
+          const j = (y - t.cy0) * t.cw + (x - t.cx0);
+          const cols = held ? heldCols : trainCols;
+          for (let f = 0; f < F; f++) cols[f]!.push(planes[f]![j]!);
+          (held ? heldY : trainY).push(k - 1);
+        }
+      }
+    });
+    perImage.push({ file: im.file ?? null, sha256: im.sha256, width: raster.width, height: raster.height, labelledPixels: labelled });
+  });
+  const tFeatures = (performance.now() - t0) / 1000;
+  const m = trainY.length;
+  const perClass = new Float64Array(K);
+  for (const y of trainY) perClass[y]++;
+  for (let k = 0; k < K; k++) if (perClass[k] === 0) throw new VoidscopeError('EOPTION', `every "${classes[k]}" scribble fell in the held-out blocks: paint more strokes of it or lower the held-out fraction`);
+
+  // Standardisation (double sums), then the row-major training matrix.
+  const mean = new Float32Array(F);
+  const std = new Float32Array(F);
+  for (let f = 0; f < F; f++) {
+    const c = trainCols[f]!;
+    let s = 0;
+    for (const v of c) s += v;
+    const mu = s / m;
+    let ss = 0;
+    for (const v of c) ss += (v - mu) * (v - mu);
+    mean[f] = mu;
+    std[f] = Math.max(Math.sqrt(ss / m), 1e-6);
+  }
+  const X = new Float32Array(m * F);
+  for (let f = 0; f < F; f++) {
+    const c = trainCols[f]!;
+    const mu = mean[f]!;
+    const sd = std[f]!;
+    for (let i = 0; i < m; i++) X[i * F + f] = (c[i]! - mu) / sd;
+  }
+  // Class-balanced sample weights (each class weighs the same in the loss).
+  const Y = new Float32Array(m * K);
+  const Wt = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    const k = trainY[i]!;
+    Y[i * K + k] = 1;
+    Wt[i] = m / (K * perClass[k]!);
+  }
+
+  // Seeded initialisation (He-uniform for the ReLU layer, Glorot-uniform for the output).
+  const rnd = mulberry32(seed);
+  const init = (n: number, fanIn: number, fanOut: number, he: boolean): Float32Array => {
+    const lim = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = (rnd() * 2 - 1) * lim;
+    return a;
+  };
+  const { tf, backend, version } = await loadTf(options.backend);
+  const t1 = performance.now();
+  const stepsPerEpoch = Math.ceil(m / batchSize);
+  const runEpochs = Math.max(1, Math.min(epochs, Math.floor(maxSteps / stepsPerEpoch)));
+  let steps = 0;
+  const weights = tf.tidy(() => {
+    const w1 = tf.variable(tf.tensor2d(init(F * hidden, F, hidden, true), [F, hidden]));
+    const b1 = tf.variable(tf.zeros([hidden]));
+    const w2 = tf.variable(tf.tensor2d(init(hidden * K, hidden, K, false), [hidden, K]));
+    const b2 = tf.variable(tf.zeros([K]));
+    const xs = tf.tensor2d(X, [m, F]);
+    const ys = tf.tensor2d(Y, [m, K]);
+    const ws = tf.tensor1d(Wt);
+    const opt = tf.train.adam(lr);
+    const perm = new Int32Array(m);
+    for (let i = 0; i < m; i++) perm[i] = i;
+    for (let e = 0; e < runEpochs; e++) {
+      for (let i = m - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        const t = perm[i]!;
+        perm[i] = perm[j]!;
+        perm[j] = t;
+      }
+      for (let b = 0; b < m; b += batchSize) {
+        tf.tidy(() => {
+          const idx = tf.tensor1d(perm.subarray(b, Math.min(m, b + batchSize)), 'int32');
+          const xb = tf.gather(xs, idx);
+          const yb = tf.gather(ys, idx);
+          const wb = tf.gather(ws, idx);
+          // Forward and backward of the two layers written out (tfjs-core's node bundle registers no
+          // gradients, and the network is small): loss = Σ w·CE / Σ w, softmax cross-entropy.
+          const z1 = tf.add(tf.matMul(xb, w1), b1);
+          const h = tf.relu(z1);
+          const p = tf.softmax(tf.add(tf.matMul(h, w2), b2));
+          const dz2 = tf.mul(tf.sub(p, yb), tf.div(tf.expandDims(wb, 1), tf.sum(wb)));
+          const dh = tf.matMul(dz2, w2, false, true);
+          const dz1 = tf.mul(dh, tf.step(z1));
+          opt.applyGradients({
+            [w1.name]: tf.matMul(xb, dz1, true, false),
+            [b1.name]: tf.sum(dz1, 0),
+            [w2.name]: tf.matMul(h, dz2, true, false),
+            [b2.name]: tf.sum(dz2, 0),
+          });
+        });
+        steps++;
+      }
+    }
+    opt.dispose();
+    const out = [w1, b1, w2, b2].map((v) => v.dataSync().slice() as Float32Array);
+    for (const v of [w1, b1, w2, b2]) v.dispose();
+    return out;
+  });
+  const tFit = (performance.now() - t1) / 1000;
+  const network: MlpWeights = { inputs: F, hidden, outputs: K, w1: weights[0]!, b1: weights[1]!, w2: weights[2]!, b2: weights[3]! };
+
+  // Held-out accuracy with the inference kernel predict.ts uses.
+  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  const nh = heldY.length;
+  if (nh > 0) {
+    const folded = foldStandardisation(network, mean, std);
+    const planes = heldCols.map((c) => Float32Array.from(c));
+    const run = 4096;
+    const scratch = new MlpScratch(folded, run);
+    const pred = new Uint8Array(nh);
+    for (let s = 0; s < nh; s += run) classifyRun(planes, s, Math.min(run, nh - s), scratch, pred, s);
+    for (let i = 0; i < nh; i++) confusion[heldY[i]!]![pred[i]! - 1]!++;
+  }
+  let correct = 0;
+  const perClassAcc: Record<string, number> = {};
+  let balanced = 0;
+  let present = 0;
+  for (let k = 0; k < K; k++) {
+    const row = confusion[k]!;
+    const tot = row.reduce((a, b) => a + b, 0);
+    correct += row[k]!;
+    if (tot > 0) {
+      perClassAcc[classes[k]!] = row[k]! / tot;
+      balanced += row[k]! / tot;
+      present++;
+    }
+  }
+  const heldOut: HeldOutAccuracy = {
+    rule: `labelled pixels in a seeded ${Math.round(heldOutFraction * 100)} % of ${BLOCK}×${BLOCK}-pixel blocks, kept out of training`,
+    pixels: nh,
+    accuracy: nh > 0 ? correct / nh : NaN,
+    balancedAccuracy: present > 0 ? balanced / present : NaN,
+    perClass: perClassAcc,
+    confusion,
+  };
+  const trainPixelsPerClass: Record<string, number> = {};
+  classes.forEach((c, k) => (trainPixelsPerClass[c] = perClass[k]!));
+  const model: LearnedModel = {
+    classes,
+    voidClass,
+    features,
+    normalisation: { ...NORMALISATION },
+    standardise: { mean, std },
+    network,
+    training: {
+      images: perImage,
+      labels: images.map((im) => ({ file: im.labelsFile ?? null, sha256: im.labelsSha256 ?? null, kind: im.labelsKind ?? 'scribbles' })),
+      seed,
+      epochs: runEpochs,
+      batchSize,
+      learningRate: lr,
+      steps,
+      trainPixels: m,
+      trainPixelsPerClass,
+      heldOut,
+    },
+    versions: { voidscope: VERSION, tfjs: version, backend, node: process.versions.node },
+  };
+  return { model, seconds: { features: tFeatures, fit: tFit } };
+}
