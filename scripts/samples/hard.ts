@@ -12,10 +12,10 @@
  * are 3–10 px blobs and gaps, particles 12–30 px), which is what a trained pixel classifier uses.
  *
  * Kinds:
- *  - shading: void / electrolyte / active, strong shading (±30 %), noise σ 18;
- *  - noise:   same phases, mild shading (±12 %), noise σ 28 (void and electrolyte 25 grey levels apart);
+ *  - shading: void / electrolyte / active, strong shading (±30 %), noise σ 13;
+ *  - noise:   same phases, mild shading (±12 %), noise σ 20 (void and electrolyte 25 grey levels apart);
  *  - binder:  four phases (void, binder, electrolyte, active): a dark binder whose grey touches the
- *             void's, curtaining, noise σ 22.
+ *             void's, curtaining, noise σ 20.
  * Scribbles (`makeScribbles`) are short painted strokes inside each phase, away from its boundary,
  * about 1 % of the pixels, the same count per class — as a user paints them.
  */
@@ -49,9 +49,9 @@ interface KindParams {
 }
 
 const KINDS: Record<HardKind, KindParams> = {
-  shading: { classes: ['void', 'electrolyte', 'active'], means: [70, 100, 160], noise: 18, shading: 0.3, curtain: 0 },
-  noise: { classes: ['void', 'electrolyte', 'active'], means: [75, 100, 160], noise: 28, shading: 0.12, curtain: 0 },
-  binder: { classes: ['void', 'binder', 'electrolyte', 'active'], means: [62, 84, 112, 168], noise: 22, shading: 0.15, curtain: 8 },
+  shading: { classes: ['void', 'electrolyte', 'active'], means: [70, 100, 160], noise: 13, shading: 0.3, curtain: 0 },
+  noise: { classes: ['void', 'electrolyte', 'active'], means: [75, 100, 160], noise: 20, shading: 0.12, curtain: 0 },
+  binder: { classes: ['void', 'binder', 'electrolyte', 'active'], means: [62, 84, 112, 168], noise: 20, shading: 0.15, curtain: 8 },
 };
 
 /** One hard image of the given kind (size in pixels; the same seed gives the same bytes). */
@@ -81,7 +81,7 @@ export function generateHardImage(kind: HardKind, width: number, height: number,
   let active = 0;
   const particles: [number, number, number][] = [];
   while (active < 0.35 * n) {
-    const r = (12 + rnd() * 18) * scale;
+    const r = (15 + rnd() * 25) * scale;
     const cx = rnd() * width;
     const cy = rnd() * height;
     disc(cx, cy, r, ids['active']!, 0.15);
@@ -101,7 +101,7 @@ export function generateHardImage(kind: HardKind, width: number, height: number,
   let voids = 0;
   const target = 0.11 * n;
   while (voids < target) {
-    const r = (3 + rnd() * 7) * scale;
+    const r = (5 + rnd() * 11) * scale;
     if (rnd() < 0.4 && particles.length > 0) {
       const [cx, cy, pr] = particles[Math.floor(rnd() * particles.length)]!;
       const th = rnd() * 6.283;

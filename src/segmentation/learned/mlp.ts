@@ -4,10 +4,12 @@
  *
  * Why: `model.predict` costs 1.7–40 s per megapixel in TensorFlow.js on two cores (wasm / cpu
  * backends, see README.md), more than the whole scikit-image path; this kernel runs the same
- * arithmetic in tight loops over runs of pixels (the input standardisation folded into the first
+ * arithmetic in WebAssembly SIMD (mlp.wat) over runs of pixels (the input standardisation folded into the first
  * layer's weights and bias), and is one function, so every image, tile and `--jobs` setting goes
  * through identical arithmetic. A test checks its labels against TensorFlow.js' own ops.
  */
+import { readFileSync } from 'node:fs';
+import { VoidscopeError } from '../../errors.js';
 
 /** A two-layer perceptron: `inputs → hidden (ReLU) → outputs`, row-major kernels as Keras stores them. */
 export interface MlpWeights {
@@ -39,23 +41,84 @@ export function foldStandardisation(net: MlpWeights, mean: ArrayLike<number>, st
   return { ...net, w1, b1: Float32Array.from(b1) };
 }
 
-/** Scratch buffers for runs of up to `maxRun` pixels. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+interface MlpModule {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  mlp(inAt: number, count: number, F: number, H: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
+}
+
+function instantiate(): MlpModule {
+  const url = new URL('./mlp.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch {
+    throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
+  }
+  return new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), {}).exports as MlpModule;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * The inference kernel for one folded network and runs of up to `maxRun` pixels: its own
+ * WebAssembly instance (mlp.wat, f32x4 over four pixels at a time) holding the weights.
+ */
 export class MlpScratch {
-  readonly hid: Float32Array;
-  readonly logits: Float32Array;
+  private readonly m: MlpModule;
+  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number };
+  private readonly logits: Float32Array;
   constructor(
     readonly net: MlpWeights,
     readonly maxRun: number,
   ) {
-    this.hid = new Float32Array(net.hidden * maxRun);
-    this.logits = new Float32Array(net.outputs * maxRun);
+    const { inputs: F, hidden: H, outputs: K } = net;
+    this.m = instantiate();
+    const run = align16(maxRun);
+    const w1 = 0;
+    const b1 = align16(w1 + 4 * F * H);
+    const w2 = align16(b1 + 4 * H);
+    const b2 = align16(w2 + 4 * H * K);
+    const inAt = align16(b2 + 4 * K);
+    const out = align16(inAt + 4 * F * run);
+    const end = out + 4 * K * run;
+    const have = this.m.memory.buffer.byteLength;
+    if (end > have) this.m.memory.grow(Math.ceil((end - have) / 65536));
+    this.at = { w1, b1, w2, b2, in: inAt, out };
+    const mem = this.m.memory.buffer;
+    new Float32Array(mem, w1, F * H).set(net.w1);
+    new Float32Array(mem, b1, H).set(net.b1);
+    new Float32Array(mem, w2, H * K).set(net.w2);
+    new Float32Array(mem, b2, K).set(net.b2);
+    this.logits = new Float32Array(K * run);
+  }
+
+  /** Logits of `count` pixels (planes[f][start + x]) as K planes of `stride` (count rounded up to 4). */
+  logitsOf(planes: readonly Float32Array[], start: number, count: number): { logits: Float32Array; stride: number } {
+    const { inputs: F, hidden: H, outputs: K } = this.net;
+    if (count > this.maxRun) throw new RangeError(`run of ${count} pixels exceeds the kernel's ${this.maxRun}`);
+    const stride = (count + 3) & ~3;
+    const mem = this.m.memory.buffer;
+    const input = new Float32Array(mem, this.at.in, F * stride);
+    for (let f = 0; f < F; f++) {
+      input.set(planes[f]!.subarray(start, start + count), f * stride);
+      if (stride > count) input.fill(0, f * stride + count, (f + 1) * stride);
+    }
+    this.m.mlp(this.at.in, stride, F, H, K, this.at.w1, this.at.b1, this.at.w2, this.at.b2, this.at.out);
+    const l = this.logits.subarray(0, K * stride);
+    l.set(new Float32Array(mem, this.at.out, K * stride));
+    return { logits: l, stride };
   }
 }
 
 /**
  * Classify `count` pixels: pixel x has feature f at planes[f][start + x]. Writes the class index
  * + 1 to labels[at + x]; when `probs` is given, the softmax probabilities to probs[k][at + x].
- * The net must be folded (foldStandardisation).
+ * The net must be folded (foldStandardisation). Ties go to the lower class index.
  */
 export function classifyRun(
   planes: readonly Float32Array[],
@@ -66,35 +129,13 @@ export function classifyRun(
   at: number,
   probs?: readonly Float32Array[],
 ): void {
-  const { net, hid, logits } = s;
-  const { inputs: F, hidden: H, outputs: K, w1, b1, w2, b2 } = net;
-  if (count > s.maxRun) throw new RangeError(`run of ${count} pixels exceeds the scratch size ${s.maxRun}`);
-  for (let j = 0; j < H; j++) hid.fill(b1[j]!, j * count, (j + 1) * count);
-  for (let f = 0; f < F; f++) {
-    const p = planes[f]!;
-    for (let j = 0; j < H; j++) {
-      const w = w1[f * H + j]!;
-      const o = j * count - start;
-      for (let x = start, e = start + count; x < e; x++) hid[o + x] = hid[o + x]! + w * p[x]!;
-    }
-  }
-  for (let k = 0; k < K; k++) logits.fill(b2[k]!, k * count, (k + 1) * count);
-  for (let j = 0; j < H; j++) {
-    const o = j * count;
-    for (let k = 0; k < K; k++) {
-      const w = w2[j * K + k]!;
-      const ok = k * count;
-      for (let x = 0; x < count; x++) {
-        const h = hid[o + x]!;
-        if (h > 0) logits[ok + x] = logits[ok + x]! + w * h;
-      }
-    }
-  }
+  const K = s.net.outputs;
+  const { logits, stride } = s.logitsOf(planes, start, count);
   for (let x = 0; x < count; x++) {
     let best = 0;
     let bv = logits[x]!;
     for (let k = 1; k < K; k++) {
-      const v = logits[k * count + x]!;
+      const v = logits[k * stride + x]!;
       if (v > bv) {
         bv = v;
         best = k;
@@ -103,8 +144,8 @@ export function classifyRun(
     labels[at + x] = best + 1;
     if (probs) {
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(logits[k * count + x]! - bv);
-      for (let k = 0; k < K; k++) probs[k]![at + x] = Math.exp(logits[k * count + x]! - bv) / sum;
+      for (let k = 0; k < K; k++) sum += Math.exp(logits[k * stride + x]! - bv);
+      for (let k = 0; k < K; k++) probs[k]![at + x] = Math.exp(logits[k * stride + x]! - bv) / sum;
     }
   }
 }

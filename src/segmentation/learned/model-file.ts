@@ -56,7 +56,7 @@ export interface LearnedModel {
   voidClass: string;
   features: FeatureSettings;
   /** Per-image percentile normalisation applied before the features. */
-  normalisation: { method: 'percentile'; low: number; high: number };
+  normalisation: { method: 'percentile'; low: number; high: number; flatField: boolean };
   /** Feature standardisation learnt on the training pixels: input = (feature − mean) / std. */
   standardise: { mean: Float32Array; std: Float32Array };
   network: MlpWeights;
@@ -222,7 +222,7 @@ export async function loadModel(path: string): Promise<LearnedModel> {
     classes: classes as string[],
     voidClass,
     features,
-    normalisation: { method: 'percentile', low, high },
+    normalisation: { method: 'percentile', low, high, flatField: nm['flatField'] === true },
     standardise: { mean, std },
     network,
     training: d['training'] as TrainingRecord,

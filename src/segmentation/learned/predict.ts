@@ -2,7 +2,7 @@
  * Applying a trained model to an image: the registry's `model` segmenter.
  *
  * The image is normalised once (percentiles of the whole analysed area, so the result does not depend
- * on tiling), then processed in 256×256 tiles with a margin of the feature stack's support: features
+ * on tiling), then processed in 512×512 tiles with a margin of the feature stack's support: features
  * of one tile (bounded memory, whatever the image size) → voidscope's own inference kernel (mlp.ts;
  * no TensorFlow.js at prediction, see README.md) → class per pixel. Single-threaded and seeded by
  * nothing: the same model and image give the same label map for any --jobs.
@@ -10,7 +10,7 @@
 import { VoidscopeError } from '../../errors.js';
 import type { LabelMap, Phase } from '../../raster/labels.js';
 import type { Raster } from '../../raster/types.js';
-import { featureMargin, percentileNormalisation } from '../filters/features/index.js';
+import { featureMargin, imageNormalisation } from '../filters/features/index.js';
 import type { Segmentation, SegmentInput, SegmentationConfidence } from '../segmentation-types.js';
 import { classifyRun, foldStandardisation, MlpScratch } from './mlp.js';
 import { loadModel, type LearnedModel } from './model-file.js';
@@ -20,7 +20,7 @@ import { DEFAULT_TILE, forEachFeatureTile } from './tiles.js';
 export const INFERENCE_ENGINE = 'voidscope-js';
 
 export interface PredictOptions {
-  /** Tile edge in pixels (default 256); the result does not depend on it. */
+  /** Tile edge in pixels (default 512); the result does not depend on it. */
   tile?: number;
   /** Also return per-class probability planes (full image; memory k × 4 bytes per pixel). */
   probabilities?: boolean;
@@ -49,7 +49,7 @@ export function predictClasses(raster: Raster, area: Uint8Array | null, model: L
   const voidK = model.classes.indexOf(model.voidClass);
   const folded = foldStandardisation(model.network, model.standardise.mean, model.standardise.std);
   const scratch = new MlpScratch(folded, tile);
-  const norm = percentileNormalisation(raster.data, area, model.normalisation.low, model.normalisation.high);
+  const norm = imageNormalisation(raster.data, W, H, area, model.normalisation.low, model.normalisation.high, model.normalisation.flatField);
   const out = new Uint8Array(n);
   const probs = Array.from({ length: K }, () => new Float32Array(tile));
   const full = options.probabilities ? Array.from({ length: K }, () => new Float32Array(n)) : undefined;

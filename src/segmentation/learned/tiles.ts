@@ -5,7 +5,7 @@
  * result does not depend on the tile size, and memory is bounded by the tile, not the image.
  */
 import type { Raster } from '../../raster/types.js';
-import { computeFeatures, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
+import { computeFeatures, fieldAt, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
 
 export interface Tile {
   /** The tile in image coordinates. */
@@ -20,8 +20,8 @@ export interface Tile {
   ch: number;
 }
 
-/** Default tile edge (pixels, before the margin). */
-export const DEFAULT_TILE = 256;
+/** Default tile edge (pixels, before the margin): 512 keeps the margin overhead near 1.3× at 12 MB of planes. */
+export const DEFAULT_TILE = 512;
 
 export function* tilesOf(width: number, height: number, tile: number, margin: number): Generator<Tile> {
   for (let y0 = 0; y0 < height; y0 += tile) {
@@ -37,16 +37,17 @@ export function* tilesOf(width: number, height: number, tile: number, margin: nu
   }
 }
 
-/** The crop of a tile as normalised float32: (v − offset) · scale. */
+/** The crop of a tile as normalised float32: (v / field − offset) · scale. */
 export function normalisedCrop(raster: Raster, norm: Normalisation, t: Tile, into?: Float32Array): Float32Array {
   const n = t.cw * t.ch;
   const out = into && into.length >= n ? into.subarray(0, n) : new Float32Array(n);
   const d = raster.data;
-  const { offset, scale } = norm;
+  const { offset, scale, field } = norm;
   for (let y = 0; y < t.ch; y++) {
     const src = (t.cy0 + y) * raster.width + t.cx0;
     const dst = y * t.cw;
-    for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
+    if (field) for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! / fieldAt(field, t.cx0 + x, t.cy0 + y) - offset) * scale;
+    else for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
   }
   return out;
 }

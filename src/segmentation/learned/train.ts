@@ -11,7 +11,7 @@
 import { VoidscopeError } from '../../errors.js';
 import type { Raster } from '../../raster/types.js';
 import { VERSION } from '../../version.js';
-import { DEFAULT_FEATURES, featureChannels, featureMargin, percentileNormalisation, validateFeatureSettings, type FeatureSettings } from '../filters/features/index.js';
+import { DEFAULT_FEATURES, featureChannels, featureMargin, imageNormalisation, validateFeatureSettings, type FeatureSettings } from '../filters/features/index.js';
 import { loadTf, type TfPreference } from './backend.js';
 import { classifyRun, foldStandardisation, MlpScratch, type MlpWeights } from './mlp.js';
 import type { HeldOutAccuracy, LearnedModel } from './model-file.js';
@@ -59,9 +59,9 @@ export interface TrainResult {
   seconds: { features: number; fit: number };
 }
 
-export const DEFAULT_TRAIN = { hidden: 16, seed: 1, epochs: 40, batchSize: 512, learningRate: 0.01, maxSteps: 4000, maxPerClass: 60000, heldOut: 0.2 } as const;
+export const DEFAULT_TRAIN = { hidden: 16, seed: 1, epochs: 200, batchSize: 512, learningRate: 0.01, maxSteps: 4000, maxPerClass: 60000, heldOut: 0.2 } as const;
 const BLOCK = 16;
-export const NORMALISATION = { method: 'percentile', low: 0.01, high: 0.99 } as const;
+export const NORMALISATION = { method: 'percentile', low: 0.01, high: 0.99, flatField: true } as const;
 
 function posInt(v: number, name: string, max: number): number {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new VoidscopeError('EOPTION', `${name} must be a whole number 1..${max}, got ${String(v)}`);
@@ -128,7 +128,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   images.forEach((im, imgIndex) => {
     const { raster, labels } = im;
     const W = raster.width;
-    const norm = percentileNormalisation(raster.data, im.area ?? null, NORMALISATION.low, NORMALISATION.high);
+    const norm = imageNormalisation(raster.data, raster.width, raster.height, im.area ?? null, NORMALISATION.low, NORMALISATION.high, NORMALISATION.flatField);
     let labelled = 0;
     forEachFeatureTile(raster, norm, features, margin, DEFAULT_TILE, (planes, t) => {
       for (let y = t.y0; y < t.y0 + t.h; y++) {
