@@ -15,7 +15,7 @@
  *  - shading: void / electrolyte / active, strong shading (±30 %), noise σ 13;
  *  - noise:   same phases, mild shading (±12 %), noise σ 20 (void and electrolyte 25 grey levels apart);
  *  - binder:  four phases (void, binder, electrolyte, active): a dark binder whose grey touches the
- *             void's, curtaining, noise σ 20.
+ *             void's, curtaining, noise σ 22, shading ±25 %.
  * Scribbles (`makeScribbles`) are short painted strokes inside each phase, away from its boundary,
  * about 1 % of the pixels, the same count per class — as a user paints them.
  */
@@ -51,7 +51,7 @@ interface KindParams {
 const KINDS: Record<HardKind, KindParams> = {
   shading: { classes: ['void', 'electrolyte', 'active'], means: [70, 100, 160], noise: 13, shading: 0.3, curtain: 0 },
   noise: { classes: ['void', 'electrolyte', 'active'], means: [75, 100, 160], noise: 20, shading: 0.12, curtain: 0 },
-  binder: { classes: ['void', 'binder', 'electrolyte', 'active'], means: [62, 84, 112, 168], noise: 20, shading: 0.15, curtain: 8 },
+  binder: { classes: ['void', 'binder', 'electrolyte', 'active'], means: [62, 84, 112, 168], noise: 22, shading: 0.25, curtain: 8 },
 };
 
 /** One hard image of the given kind (size in pixels; the same seed gives the same bytes). */

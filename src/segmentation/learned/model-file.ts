@@ -42,11 +42,14 @@ export interface TrainingRecord {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  l2: number;
   steps: number;
   trainPixels: number;
   /** Labelled pixels per class used for training (after the per-class cap). */
   trainPixelsPerClass: Record<string, number>;
   heldOut: HeldOutAccuracy;
+  /** Class proportions the output bias is set to (see train.ts). */
+  proportions: { rule: string; scribbled: Record<string, number>; estimated: Record<string, number> };
 }
 
 /** A trained model in memory. */

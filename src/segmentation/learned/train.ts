@@ -44,6 +44,10 @@ export interface TrainOptions {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Pixels sampled from the training images to estimate their class proportions (0, the default = keep the scribbles' proportions: measured better, see README.md). */
+  priorSample?: number;
+  /** L2 weight decay on the two kernels (added to their gradients; default 0.03). */
+  l2?: number;
   /** Cap on optimisation steps (epochs are reduced for large label sets). Default 4000. */
   maxSteps?: number;
   /** Training pixels kept per class at most (seeded subsample; for fully labelled masks). Default 60000. */
@@ -59,7 +63,7 @@ export interface TrainResult {
   seconds: { features: number; fit: number };
 }
 
-export const DEFAULT_TRAIN = { hidden: 16, seed: 1, epochs: 200, batchSize: 512, learningRate: 0.01, maxSteps: 4000, maxPerClass: 60000, heldOut: 0.2 } as const;
+export const DEFAULT_TRAIN = { hidden: 16, seed: 1, epochs: 200, batchSize: 512, learningRate: 0.01, maxSteps: 4000, maxPerClass: 60000, heldOut: 0.2, l2: 0.03, priorSample: 0 } as const;
 const BLOCK = 16;
 export const NORMALISATION = { method: 'percentile', low: 0.01, high: 0.99, flatField: true } as const;
 
@@ -95,6 +99,8 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   const maxSteps = posInt(options.maxSteps ?? DEFAULT_TRAIN.maxSteps, 'max steps', 1e7);
   const maxPerClass = posInt(options.maxPerClass ?? DEFAULT_TRAIN.maxPerClass, 'max pixels per class', 1e8);
   const lr = options.learningRate ?? DEFAULT_TRAIN.learningRate;
+  const l2 = options.l2 ?? DEFAULT_TRAIN.l2;
+  if (!(l2 >= 0 && l2 < 1)) throw new VoidscopeError('EOPTION', `l2 must be in [0, 1), got ${l2}`);
   if (!(lr > 0 && lr < 1)) throw new VoidscopeError('EOPTION', `learning rate must be in (0, 1), got ${lr}`);
   const heldOutFraction = options.heldOut ?? DEFAULT_TRAIN.heldOut;
   if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new VoidscopeError('EOPTION', `held-out fraction must be in [0, 1), got ${heldOutFraction}`);
@@ -124,6 +130,12 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   const heldCols: number[][] = Array.from({ length: F }, () => []);
   const trainY: number[] = [];
   const heldY: number[] = [];
+  const poolCols: number[][] = Array.from({ length: F }, () => []);
+  const priorSample = options.priorSample ?? DEFAULT_TRAIN.priorSample;
+  if (!Number.isInteger(priorSample) || priorSample < 0) throw new VoidscopeError('EOPTION', `prior sample must be a whole number ≥ 0, got ${priorSample}`);
+  let totalPixels = 0;
+  for (const im of images) totalPixels += im.raster.width * im.raster.height;
+  const poolP = Math.min(1, priorSample / Math.max(1, totalPixels));
   const perImage: LearnedModel['training']['images'] = [];
   images.forEach((im, imgIndex) => {
     const { raster, labels } = im;
@@ -134,8 +146,13 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
       for (let y = t.y0; y < t.y0 + t.h; y++) {
         for (let x = t.x0; x < t.x0 + t.w; x++) {
           const i = y * W + x;
+          if (im.area && im.area[i] === 0) continue;
+          if (poolP > 0 && hashUniform(seed, imgIndex, i, 11) < poolP) {
+            const j = (y - t.cy0) * t.cw + (x - t.cx0);
+            for (let f = 0; f < F; f++) poolCols[f]!.push(planes[f]![j]!);
+          }
           const k = labels[i]!;
-          if (k === 0 || (im.area && im.area[i] === 0)) continue;
+          if (k === 0) continue;
           labelled++;
           if (keepP[k]! < 1 && hashUniform(seed, imgIndex, i, 7) >= keepP[k]!) continue;
           const held = heldOutFraction > 0 && hashUniform(seed, imgIndex, Math.floor(x / BLOCK), Math.floor(y / BLOCK)) < heldOutFraction;
@@ -229,9 +246,9 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
           const dh = tf.matMul(dz2, w2, false, true);
           const dz1 = tf.mul(dh, tf.step(z1));
           opt.applyGradients({
-            [w1.name]: tf.matMul(xb, dz1, true, false),
+            [w1.name]: l2 > 0 ? tf.add(tf.matMul(xb, dz1, true, false), tf.mul(w1, l2)) : tf.matMul(xb, dz1, true, false),
             [b1.name]: tf.sum(dz1, 0),
-            [w2.name]: tf.matMul(h, dz2, true, false),
+            [w2.name]: l2 > 0 ? tf.add(tf.matMul(h, dz2, true, false), tf.mul(w2, l2)) : tf.matMul(h, dz2, true, false),
             [b2.name]: tf.sum(dz2, 0),
           });
         });
@@ -245,6 +262,41 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   });
   const tFit = (performance.now() - t1) / 1000;
   const network: MlpWeights = { inputs: F, hidden, outputs: K, w1: weights[0]!, b1: weights[1]!, w2: weights[2]!, b2: weights[3]! };
+
+  // Class proportions: the network learnt the scribbles' proportions (whatever the user happened to
+  // paint); the proportions of the training images are estimated by EM on a seeded pixel sample
+  // (Saerens, Latinne & Decaestecker 2002, Neural Computation 14:21) and the output bias is moved by
+  // log(estimated / scribbled), so ambiguous pixels go by the images' composition, not the strokes'.
+  const scribbled = Array.from(perClass, (v) => v / m);
+  let estimated = scribbled.slice();
+  const np = poolCols[0]?.length ?? 0;
+  if (np > 0) {
+    const folded = foldStandardisation(network, mean, std);
+    const planes = poolCols.map((c) => Float32Array.from(c));
+    const run = 4096;
+    const scratch = new MlpScratch(folded, run);
+    const probs = Array.from({ length: K }, () => new Float32Array(np));
+    const lab = new Uint8Array(np);
+    for (let s0 = 0; s0 < np; s0 += run) classifyRun(planes, s0, Math.min(run, np - s0), scratch, lab, s0, probs);
+    for (let it = 0; it < 100; it++) {
+      const acc = new Float64Array(K);
+      const q = new Float64Array(K);
+      for (let i = 0; i < np; i++) {
+        let z = 0;
+        for (let k = 0; k < K; k++) {
+          q[k] = (probs[k]![i]! * estimated[k]!) / scribbled[k]!;
+          z += q[k]!;
+        }
+        for (let k = 0; k < K; k++) acc[k] = acc[k]! + q[k]! / z;
+      }
+      let change = 0;
+      const next = Array.from(acc, (v) => Math.max(v / np, 1e-4));
+      for (let k = 0; k < K; k++) change = Math.max(change, Math.abs(next[k]! - estimated[k]!));
+      estimated = next;
+      if (change < 1e-6) break;
+    }
+    for (let k = 0; k < K; k++) network.b2[k] = network.b2[k]! + Math.log(estimated[k]! / scribbled[k]!);
+  }
 
   // Held-out accuracy with the inference kernel predict.ts uses.
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
@@ -296,10 +348,16 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
       epochs: runEpochs,
       batchSize,
       learningRate: lr,
+      l2,
       steps,
       trainPixels: m,
       trainPixelsPerClass,
       heldOut,
+      proportions: {
+        rule: np > 0 ? `EM on ${np} sampled pixels of the training images; output bias shifted by log(estimated / scribbled)` : 'scribbles (no correction)',
+        scribbled: Object.fromEntries(classes.map((c, k) => [c, scribbled[k]!])),
+        estimated: Object.fromEntries(classes.map((c, k) => [c, estimated[k]!])),
+      },
     },
     versions: { voidscope: VERSION, tfjs: version, backend, node: process.versions.node },
   };
