@@ -1,18 +1,17 @@
 /**
  * Intensity normalisation before the features, so that a model trained on one acquisition's images
  * sees another's on the same scale:
- *  1. flat field: the image is divided by its own large-scale brightness (means of 32×32-pixel blocks
- *     of the analysed pixels, smoothed with a Gaussian of σ = 4 blocks ≈ 128 px, interpolated
- *     bilinearly between block centres) — removes the shading, vignetting and charging gradients a
- *     detector or a specimen adds, which no global scale can;
+ *  1. flat field: the image is divided by its own large-scale brightness, a least-squares quadratic
+ *     surface through the means of 32×32-pixel blocks of the analysed pixels (the usual polynomial
+ *     background of microscopy; six terms cannot follow the particles, only the shading) — removes
+ *     the gradients and vignetting a detector, tilt or charging adds, which no global scale can;
+ *     images under 3 × 3 blocks (96 px) get none;
  *  2. percentiles: the 1st and 99th percentiles of the flat-fielded analysed pixels map to 0 and 1
  *     (brightness and contrast).
  * Both are computed once per image (never per tile), so tiling does not change the result.
  */
-import { gaussianBlurFloat } from '../gaussian.js';
 
 export const FLAT_FIELD_BLOCK = 32;
-export const FLAT_FIELD_SIGMA_BLOCKS = 4;
 
 export interface Normalisation {
   /** v ↦ (v / field(x, y) − offset) · scale; field is null when flat-fielding is off. */
@@ -22,14 +21,13 @@ export interface Normalisation {
 }
 
 export interface FlatField {
-  /** Smoothed block means divided by their mean (≈ 1), gw × gh. */
-  grid: Float32Array;
-  gw: number;
-  gh: number;
-  block: number;
+  /** Quadratic surface 1, u, v, u², uv, v² (u, v = pixel centre / size − 0.5), relative to the mean. */
+  coef: Float64Array;
+  width: number;
+  height: number;
 }
 
-/** The large-scale brightness of an image (see the module comment), or null if flat. */
+/** The large-scale brightness of an image (see the module comment), or null if it has none. */
 export function flatField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, block = FLAT_FIELD_BLOCK): FlatField | null {
   const gw = Math.ceil(width / block);
   const gh = Math.ceil(height / block);
@@ -47,36 +45,64 @@ export function flatField(data: ArrayLike<number>, width: number, height: number
       cnt[g]++;
     }
   }
+  // Least-squares quadratic surface through the block means (weighted by their pixel counts):
+  // normal equations of the 6 terms 1, u, v, u², uv, v² (u, v ∈ [−0.5, 0.5]), Gaussian elimination.
+  const A = Array.from({ length: 6 }, () => new Float64Array(7));
   let tot = 0;
   let tc = 0;
-  for (let g = 0; g < sum.length; g++) {
-    tot += sum[g]!;
-    tc += cnt[g]!;
+  for (let by = 0; by < gh; by++) {
+    for (let bx = 0; bx < gw; bx++) {
+      const g = by * gw + bx;
+      const c = cnt[g]!;
+      if (c === 0) continue;
+      const m = sum[g]! / c;
+      tot += sum[g]!;
+      tc += c;
+      const t = terms(((bx + 0.5) * block) / width - 0.5, ((by + 0.5) * block) / height - 0.5);
+      for (let r = 0; r < 6; r++) {
+        for (let k = 0; k < 6; k++) A[r]![k] = A[r]![k]! + c * t[r]! * t[k]!;
+        A[r]![6] = A[r]![6]! + c * t[r]! * m;
+      }
+    }
   }
   if (tc === 0 || !(tot > 0)) return null;
   const mean = tot / tc;
-  // Blocks with no analysed pixel take the global mean; then smooth and scale to mean 1.
-  const grid = new Float32Array(gw * gh);
-  for (let g = 0; g < grid.length; g++) grid[g] = cnt[g]! > 0 ? sum[g]! / cnt[g]! : mean;
-  const smooth = gw * gh > 1 ? gaussianBlurFloat(grid, gw, gh, FLAT_FIELD_SIGMA_BLOCKS, 0.002) : grid;
-  for (let g = 0; g < smooth.length; g++) smooth[g] = Math.max(smooth[g]! / mean, 1e-3);
-  return { grid: smooth, gw, gh, block };
+  // With fewer than 3 × 3 blocks a quadratic is not determined: no flat field.
+  if (gw < 3 || gh < 3) return null;
+  const coef = solve(A);
+  if (!coef) return null;
+  for (let k = 0; k < 6; k++) coef[k] = coef[k]! / mean;
+  return { coef, width, height };
 }
 
-/** The field at pixel (x, y): bilinear between block centres, constant beyond the outer ones. */
+function terms(u: number, v: number): number[] {
+  return [1, u, v, u * u, u * v, v * v];
+}
+
+/** Solve the 6×7 augmented system in place (partial pivoting); null if singular. */
+function solve(A: Float64Array[]): Float64Array | null {
+  const n = A.length;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r;
+    if (Math.abs(A[p]![c]!) < 1e-12) return null;
+    [A[c], A[p]] = [A[p]!, A[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      for (let k = c; k <= n; k++) A[r]![k] = A[r]![k]! - f * A[c]![k]!;
+    }
+  }
+  return Float64Array.from(A, (row, i) => row[n]! / row[i]!);
+}
+
+/** The field at pixel (x, y), relative to the image's mean brightness (≈ 1; at least 0.05). */
 export function fieldAt(f: FlatField, x: number, y: number): number {
-  const fx = Math.min(Math.max((x + 0.5) / f.block - 0.5, 0), f.gw - 1);
-  const fy = Math.min(Math.max((y + 0.5) / f.block - 0.5, 0), f.gh - 1);
-  const x0 = Math.floor(fx);
-  const y0 = Math.floor(fy);
-  const x1 = Math.min(x0 + 1, f.gw - 1);
-  const y1 = Math.min(y0 + 1, f.gh - 1);
-  const ax = fx - x0;
-  const ay = fy - y0;
-  const g = f.grid;
-  const top = g[y0 * f.gw + x0]! * (1 - ax) + g[y0 * f.gw + x1]! * ax;
-  const bot = g[y1 * f.gw + x0]! * (1 - ax) + g[y1 * f.gw + x1]! * ax;
-  return top * (1 - ay) + bot * ay;
+  const u = (x + 0.5) / f.width - 0.5;
+  const v = (y + 0.5) / f.height - 0.5;
+  const c = f.coef;
+  const val = c[0]! + c[1]! * u + c[2]! * v + c[3]! * u * u + c[4]! * u * v + c[5]! * v * v;
+  return val > 0.05 ? val : 0.05;
 }
 
 /**
