@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   const outArg = process.argv.indexOf('--out');
   const out = resolve(outArg > 0 ? process.argv[outArg + 1]! : 'samples/learned');
   await mkdir(out, { recursive: true });
-  const img = generateHardImage('binder', 384, 288, 11);
+  const img = generateHardImage('binder', 512, 384, 11);
   const scr = makeScribbles(img, 12);
   await writeFile(join(out, 'hard-binder.png'), await sharp(Buffer.from(img.grey), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
   await writeFile(join(out, 'hard-binder.scribbles.png'), await sharp(Buffer.from(scr), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toBuffer());

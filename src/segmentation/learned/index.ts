@@ -9,7 +9,7 @@
  *   predictClasses(raster, area, model)           → class per pixel + confidence figures
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { VoidscopeError } from '../../errors.js';
 import { readImage } from '../../raster/read.js';
@@ -30,8 +30,9 @@ const IMAGE_EXT = new Set(['.png', '.tif', '.tiff', '.bmp', '.gif', '.webp']);
  * or `<stem>.scribbles.png`, or `<stem>` with any image extension).
  */
 export async function resolveLabelFiles(images: string[], labels: string[]): Promise<string[]> {
-  if (labels.length === images.length) return labels;
-  if (labels.length === 1) {
+  const isDir = labels.length === 1 && (await stat(labels[0]!).then((st) => st.isDirectory(), () => false));
+  if (labels.length === images.length && !isDir) return labels;
+  if (isDir) {
     let entries: string[];
     try {
       entries = await readdir(labels[0]!);
