@@ -144,8 +144,13 @@ export function classifyRun(
     labels[at + x] = best + 1;
     if (probs) {
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(logits[k * stride + x]! - bv);
-      for (let k = 0; k < K; k++) probs[k]![at + x] = Math.exp(logits[k * stride + x]! - bv) / sum;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(logits[k * stride + x]! - bv);
+        probs[k]![at + x] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let k = 0; k < K; k++) probs[k]![at + x] = probs[k]![at + x]! * inv;
     }
   }
 }

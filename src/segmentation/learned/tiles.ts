@@ -5,7 +5,7 @@
  * result does not depend on the tile size, and memory is bounded by the tile, not the image.
  */
 import type { Raster } from '../../raster/types.js';
-import { computeFeatures, fieldAt, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
+import { computeFeatures, featureChannels, fieldAt, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
 
 export interface Tile {
   /** The tile in image coordinates. */
@@ -64,8 +64,11 @@ export function forEachFeatureTile(
   tile: number,
   fn: (planes: Float32Array[], t: Tile) => void,
 ): void {
+  // One crop buffer and one set of feature planes, sized for the largest crop, reused by every tile.
+  const most = Math.min(raster.width, tile + 2 * margin) * Math.min(raster.height, tile + 2 * margin);
+  const crop = new Float32Array(most);
+  const planes = Array.from({ length: featureChannels(settings).length }, () => new Float32Array(most));
   for (const t of tilesOf(raster.width, raster.height, tile, margin)) {
-    const crop = normalisedCrop(raster, norm, t);
-    fn(computeFeatures(crop, t.cw, t.ch, settings), t);
+    fn(computeFeatures(normalisedCrop(raster, norm, t, crop), t.cw, t.ch, settings, planes), t);
   }
 }

@@ -50,14 +50,14 @@ export function diffY(src: Float32Array, width: number, height: number): Float32
   return out;
 }
 
-/** Eigenvalues of the symmetric 2×2 matrices [[a, b], [b, c]] per pixel, larger first (as skimage). */
-export function eigen2(a: Float32Array, b: Float32Array, c: Float32Array, l1: Float32Array, l2: Float32Array): void {
+/** Eigenvalues of the symmetric 2×2 matrices [[a, b], [b, c]] per pixel, larger first (as skimage), times `scale`. */
+export function eigen2(a: Float32Array, b: Float32Array, c: Float32Array, l1: Float32Array, l2: Float32Array, scale = 1): void {
   for (let i = 0; i < a.length; i++) {
     const m = (a[i]! + c[i]!) * 0.5;
     const d = (a[i]! - c[i]!) * 0.5;
     const r = Math.sqrt(d * d + b[i]! * b[i]!);
-    l1[i] = m + r;
-    l2[i] = m - r;
+    l1[i] = (m + r) * scale;
+    l2[i] = (m - r) * scale;
   }
 }
 
@@ -65,6 +65,7 @@ export function eigen2(a: Float32Array, b: Float32Array, c: Float32Array, l1: Fl
 export class FeatureContext {
   private readonly blurs = new Map<number, Float32Array>();
   private readonly grads = new Map<number, [Float32Array, Float32Array]>();
+  private readonly hessians = new Map<number, [Float32Array, Float32Array, Float32Array]>();
   constructor(
     readonly image: Float32Array,
     readonly width: number,
@@ -90,5 +91,16 @@ export class FeatureContext {
       this.grads.set(sigma, g);
     }
     return g;
+  }
+
+  /** [∂xx, ∂xy, ∂yy] of G_σ * image: central differences of the gradient (∂xy = ∂y of ∂x, as skimage). */
+  hessian(sigma: number): [Float32Array, Float32Array, Float32Array] {
+    let h = this.hessians.get(sigma);
+    if (!h) {
+      const [gx, gy] = this.gradient(sigma);
+      h = [diffX(gx, this.width, this.height), diffY(gx, this.width, this.height), diffY(gy, this.width, this.height)];
+      this.hessians.set(sigma, h);
+    }
+    return h;
   }
 }

@@ -4,23 +4,13 @@
  * Hxy from ∂y(∂x)). Scale-normalised by σ².
  */
 import type { FeatureContext } from './context.js';
-import { diffX, diffY, eigen2 } from './context.js';
+import { eigen2 } from './context.js';
 
 export const hessianEigen = {
   channels: ['hessian-eigen-1', 'hessian-eigen-2'] as const,
   extraMargin: () => 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
-    const [gx, gy] = ctx.gradient(sigma);
-    const hxx = diffX(gx, ctx.width, ctx.height);
-    const hxy = diffY(gx, ctx.width, ctx.height);
-    const hyy = diffY(gy, ctx.width, ctx.height);
-    const l1 = out[0]!;
-    const l2 = out[1]!;
-    eigen2(hxx, hxy, hyy, l1, l2);
-    const s2 = sigma * sigma;
-    for (let i = 0; i < l1.length; i++) {
-      l1[i] = l1[i]! * s2;
-      l2[i] = l2[i]! * s2;
-    }
+    const [hxx, hxy, hyy] = ctx.hessian(sigma);
+    eigen2(hxx, hxy, hyy, out[0]!, out[1]!, sigma * sigma);
   },
 };

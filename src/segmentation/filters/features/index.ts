@@ -114,7 +114,8 @@ export function featureMargin(settings: FeatureSettings): number {
 
 /**
  * The feature stack of one normalised plane (w×h): one Float32Array(w×h) per channel, in
- * featureChannels order. Writes into `out` when given (reused between tiles).
+ * featureChannels order. Writes into `out` when given (arrays of at least w×h, reused between
+ * tiles; the planes returned are then views of their first w×h elements).
  */
 export function computeFeatures(image: Float32Array, width: number, height: number, settings: FeatureSettings, out?: Float32Array[]): Float32Array[] {
   const n = width * height;
@@ -128,7 +129,7 @@ export function computeFeatures(image: Float32Array, width: number, height: numb
       const chans: Float32Array[] = [];
       for (let c = 0; c < feat.channels.length; c++) {
         const reuse = out?.[k];
-        chans.push(reuse && reuse.length === n ? reuse : new Float32Array(n));
+        chans.push(reuse && reuse.length >= n ? reuse.subarray(0, n) : new Float32Array(n));
         k++;
       }
       feat.compute(ctx, s, chans);

@@ -4,15 +4,12 @@
  * by σ² so responses at different scales share one range.
  */
 import type { FeatureContext } from './context.js';
-import { diffX, diffY } from './context.js';
 
 export const log = {
   channels: ['log'] as const,
   extraMargin: () => 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
-    const [gx, gy] = ctx.gradient(sigma);
-    const gxx = diffX(gx, ctx.width, ctx.height);
-    const gyy = diffY(gy, ctx.width, ctx.height);
+    const [gxx, , gyy] = ctx.hessian(sigma);
     const o = out[0]!;
     const s2 = sigma * sigma;
     for (let i = 0; i < o.length; i++) o[i] = (gxx[i]! + gyy[i]!) * s2;

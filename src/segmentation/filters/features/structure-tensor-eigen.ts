@@ -24,11 +24,6 @@ export const structureTensorEigen = {
     }
     const so = sigma * STRUCTURE_OUTER_RATIO;
     const { width: w, height: h } = ctx;
-    eigen2(smooth(xx, w, h, so), smooth(xy, w, h, so), smooth(yy, w, h, so), out[0]!, out[1]!);
-    const s2 = sigma * sigma;
-    for (let i = 0; i < n; i++) {
-      out[0]![i] = out[0]![i]! * s2;
-      out[1]![i] = out[1]![i]! * s2;
-    }
+    eigen2(smooth(xx, w, h, so), smooth(xy, w, h, so), smooth(yy, w, h, so), out[0]!, out[1]!, sigma * sigma);
   },
 };
