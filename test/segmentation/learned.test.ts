@@ -20,6 +20,8 @@ import {
   labelsFromPixels,
   loadModel,
   loadTf,
+  modelPhaseColours,
+  parseModelSpec,
   predictClasses,
   readLabelImage,
   segmentModel,
@@ -260,4 +262,13 @@ test('voidscope train: writes a model folder; refuses to write into an input fol
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('parseModelSpec: --model / study file model: values, resolved against the study folder', () => {
+  const samples = join(ROOT, 'samples');
+  assert.deepEqual(parseModelSpec('learned/model', 'groups[0].model', samples), { method: 'model', path: join(samples, 'learned', 'model') });
+  assert.deepEqual(parseModelSpec(join(samples, 'learned', 'model', 'voidscope-model.json')), { method: 'model', path: join(samples, 'learned', 'model') });
+  assert.throws(() => parseModelSpec('learned', 'groups[0].model', samples), /groups\[0\]\.model: learned is not a model folder/);
+  assert.throws(() => parseModelSpec(3, 'groups[1].model'), /groups\[1\]\.model must name a model folder/);
+  assert.deepEqual(modelPhaseColours([{ id: 1, name: 'void' }, { id: 2, name: 'solid' }]), [null, [255, 0, 0], [0, 255, 0]]);
 });

@@ -10,10 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { VoidscopeError } from '../../errors.js';
 import { readImage } from '../../raster/read.js';
-import { readLabelImage } from './labels-png.js';
+import { LABEL_COLOURS, readLabelImage } from './labels-png.js';
+import { MODEL_FILE } from './model-file.js';
+import type { Phase } from '../../raster/labels.js';
 import { trainModel, type TrainingImage, type TrainOptions, type TrainResult } from './train.js';
 
 export { trainModel, validateClasses, DEFAULT_TRAIN, type TrainOptions, type TrainResult, type TrainingImage } from './train.js';
@@ -75,4 +78,36 @@ export async function trainModelFromFiles(images: string[], labels: string[], op
     });
   }
   return trainModel(training, options);
+}
+
+/** The segment spec of a model (house.md: `{ method: 'model'; path }`). */
+export interface ModelSegmentSpec {
+  method: 'model';
+  /** Absolute path of the model folder. */
+  path: string;
+}
+
+/**
+ * Validate a `--model` flag or a study file's `model:` value where it enters: a non-empty string naming a
+ * model folder (or its voidscope-model.json), resolved against `baseDir` (the study file's folder; default
+ * the working directory). Throws EOPTION naming `at` (e.g. "groups[2].model") when it is not a model folder.
+ * Only checks the folder's shape; the model itself is validated (and cached by path) when first used.
+ */
+export function parseModelSpec(value: unknown, at = '--model', baseDir?: string): ModelSegmentSpec {
+  if (typeof value !== 'string' || value.trim() === '') throw new VoidscopeError('EOPTION', `${at} must name a model folder (made by voidscope train)`);
+  let dir = isAbsolute(value) ? value : resolve(baseDir ?? process.cwd(), value);
+  if (basename(dir) === MODEL_FILE) dir = resolve(dir, '..');
+  const ok = existsSync(dir) && statSync(dir).isDirectory() && existsSync(join(dir, MODEL_FILE));
+  if (!ok) throw new VoidscopeError('EOPTION', `${at}: ${value} is not a model folder (no ${MODEL_FILE}; make one with voidscope train)`);
+  return { method: 'model', path: dir };
+}
+
+/**
+ * Overlay tint per phase of a model's label map: the scribble colour key (LABEL_COLOURS), so an overlay
+ * shows each class in the colour the user paints it with. Index = phase id (0 = outside the area: null).
+ */
+export function modelPhaseColours(phases: readonly Phase[]): ([number, number, number] | null)[] {
+  const out: ([number, number, number] | null)[] = [null];
+  for (const p of phases) out[p.id] = [...(LABEL_COLOURS[(p.id - 1) % LABEL_COLOURS.length]!)] as [number, number, number];
+  return out;
 }
