@@ -5,7 +5,7 @@
  * result does not depend on the tile size, and memory is bounded by the tile, not the image.
  */
 import type { Raster } from '../../raster/types.js';
-import { computeFeatures, featureChannels, fieldAt, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
+import { computeFeatures, featureChannels, fieldAt, PlanePool, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
 
 export interface Tile {
   /** The tile in image coordinates. */
@@ -68,7 +68,8 @@ export function forEachFeatureTile(
   const most = Math.min(raster.width, tile + 2 * margin) * Math.min(raster.height, tile + 2 * margin);
   const crop = new Float32Array(most);
   const planes = Array.from({ length: featureChannels(settings).length }, () => new Float32Array(most));
+  const pool = new PlanePool();
   for (const t of tilesOf(raster.width, raster.height, tile, margin)) {
-    fn(computeFeatures(normalisedCrop(raster, norm, t, crop), t.cw, t.ch, settings, planes), t);
+    fn(computeFeatures(normalisedCrop(raster, norm, t, crop), t.cw, t.ch, settings, planes, pool), t);
   }
 }

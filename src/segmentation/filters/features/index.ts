@@ -10,7 +10,7 @@
  * features of images from different acquisitions are then comparable.
  */
 import { VoidscopeError } from '../../../errors.js';
-import { FeatureContext, gaussianRadius } from './context.js';
+import { FeatureContext, gaussianRadius, PlanePool } from './context.js';
 import { gaussian } from './gaussian.js';
 import { log } from './log.js';
 import { dog, DOG_RATIO } from './dog.js';
@@ -18,7 +18,7 @@ import { gradientMagnitude } from './gradient-magnitude.js';
 import { hessianEigen } from './hessian-eigen.js';
 import { structureTensorEigen } from './structure-tensor-eigen.js';
 
-export { FeatureContext, gaussianRadius, diffX, diffY, eigen2, smooth, FEATURE_GAUSSIAN_ACCURACY } from './context.js';
+export { FeatureContext, PlanePool, gaussianRadius, diffX, diffY, eigen2, smooth, FEATURE_GAUSSIAN_ACCURACY } from './context.js';
 export { DOG_RATIO };
 
 interface Feature {
@@ -115,12 +115,14 @@ export function featureMargin(settings: FeatureSettings): number {
 /**
  * The feature stack of one normalised plane (w×h): one Float32Array(w×h) per channel, in
  * featureChannels order. Writes into `out` when given (arrays of at least w×h, reused between
- * tiles; the planes returned are then views of their first w×h elements).
+ * tiles; the planes returned are then views of their first w×h elements); intermediate planes come
+ * from `pool` when given (reset at the start: the previous call's intermediates are overwritten).
  */
-export function computeFeatures(image: Float32Array, width: number, height: number, settings: FeatureSettings, out?: Float32Array[]): Float32Array[] {
+export function computeFeatures(image: Float32Array, width: number, height: number, settings: FeatureSettings, out?: Float32Array[], pool?: PlanePool): Float32Array[] {
   const n = width * height;
   if (image.length !== n) throw new RangeError(`feature input has ${image.length} pixels, expected ${width}x${height}`);
-  const ctx = new FeatureContext(image, width, height);
+  pool?.reset();
+  const ctx = new FeatureContext(image, width, height, pool);
   const planes: Float32Array[] = [];
   let k = 0;
   for (const f of FEATURE_NAMES) {

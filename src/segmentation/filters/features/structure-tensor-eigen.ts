@@ -14,9 +14,9 @@ export const structureTensorEigen = {
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gx, gy] = ctx.gradient(sigma);
     const n = gx.length;
-    const xx = new Float32Array(n);
-    const xy = new Float32Array(n);
-    const yy = new Float32Array(n);
+    const xx = ctx.scratch();
+    const xy = ctx.scratch();
+    const yy = ctx.scratch();
     for (let i = 0; i < n; i++) {
       xx[i] = gx[i]! * gx[i]!;
       xy[i] = gx[i]! * gy[i]!;
@@ -24,6 +24,6 @@ export const structureTensorEigen = {
     }
     const so = sigma * STRUCTURE_OUTER_RATIO;
     const { width: w, height: h } = ctx;
-    eigen2(smooth(xx, w, h, so), smooth(xy, w, h, so), smooth(yy, w, h, so), out[0]!, out[1]!, sigma * sigma);
+    eigen2(smooth(xx, w, h, so, ctx.scratch()), smooth(xy, w, h, so, ctx.scratch()), smooth(yy, w, h, so, ctx.scratch()), out[0]!, out[1]!, sigma * sigma);
   },
 };
