@@ -48,7 +48,7 @@ interface WasmApi {
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface MlpModule {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  mlp(inAt: number, count: number, F: number, H: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
+  mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
 }
 
 function instantiate(): MlpModule {
@@ -66,12 +66,14 @@ const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
  * The inference kernel for one folded network and runs of up to `maxRun` pixels: its own
- * WebAssembly instance (mlp.wat, f32x4 over four pixels at a time) holding the weights.
+ * WebAssembly instance (mlp.wat, f32x4 over four pixels at a time, four hidden units per input load)
+ * holding the weights.
  */
 export class MlpScratch {
   private readonly m: MlpModule;
   private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number };
   private readonly logits: Float32Array;
+  private readonly groups: number;
   constructor(
     readonly net: MlpWeights,
     readonly maxRun: number,
@@ -79,27 +81,40 @@ export class MlpScratch {
     const { inputs: F, hidden: H, outputs: K } = net;
     this.m = instantiate();
     const run = align16(maxRun);
-    const w1 = 0;
-    const b1 = align16(w1 + 4 * F * H);
-    const w2 = align16(b1 + 4 * H);
-    const b2 = align16(w2 + 4 * H * K);
+    const G = Math.ceil(H / 4);
+    this.groups = G;
+    // Layout (see mlp.wat): pre-splatted layer-1 weights and biases (hidden padded to 4G with zero units).
+    const w1s = 0;
+    const b1s = align16(w1s + 64 * G * F);
+    const w2 = align16(b1s + 64 * G);
+    const b2 = align16(w2 + 4 * 4 * G * K);
     const inAt = align16(b2 + 4 * K);
     const out = align16(inAt + 4 * F * run);
     const end = out + 4 * K * run;
     const have = this.m.memory.buffer.byteLength;
     if (end > have) this.m.memory.grow(Math.ceil((end - have) / 65536));
-    this.at = { w1, b1, w2, b2, in: inAt, out };
+    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out };
     const mem = this.m.memory.buffer;
-    new Float32Array(mem, w1, F * H).set(net.w1);
-    new Float32Array(mem, b1, H).set(net.b1);
-    new Float32Array(mem, w2, H * K).set(net.w2);
+    const W1s = new Float32Array(mem, w1s, 16 * G * F);
+    const B1s = new Float32Array(mem, b1s, 16 * G);
+    const W2 = new Float32Array(mem, w2, 4 * G * K);
+    W1s.fill(0);
+    B1s.fill(0);
+    W2.fill(0);
+    for (let j = 0; j < H; j++) {
+      const g = j >> 2;
+      const u = j & 3;
+      for (let f = 0; f < F; f++) W1s.fill(net.w1[f * H + j]!, 4 * (4 * (g * F + f) + u), 4 * (4 * (g * F + f) + u) + 4);
+      B1s.fill(net.b1[j]!, 4 * j, 4 * j + 4);
+      for (let k = 0; k < K; k++) W2[j * K + k] = net.w2[j * K + k]!;
+    }
     new Float32Array(mem, b2, K).set(net.b2);
     this.logits = new Float32Array(K * run);
   }
 
   /** Logits of `count` pixels (planes[f][start + x]) as K planes of `stride` (count rounded up to 4). */
   logitsOf(planes: readonly Float32Array[], start: number, count: number): { logits: Float32Array; stride: number } {
-    const { inputs: F, hidden: H, outputs: K } = this.net;
+    const { inputs: F, outputs: K } = this.net;
     if (count > this.maxRun) throw new RangeError(`run of ${count} pixels exceeds the kernel's ${this.maxRun}`);
     const stride = (count + 3) & ~3;
     const mem = this.m.memory.buffer;
@@ -108,7 +123,7 @@ export class MlpScratch {
       input.set(planes[f]!.subarray(start, start + count), f * stride);
       if (stride > count) input.fill(0, f * stride + count, (f + 1) * stride);
     }
-    this.m.mlp(this.at.in, stride, F, H, K, this.at.w1, this.at.b1, this.at.w2, this.at.b2, this.at.out);
+    this.m.mlp(this.at.in, stride, F, this.groups, K, this.at.w1, this.at.b1, this.at.w2, this.at.b2, this.at.out);
     const l = this.logits.subarray(0, K * stride);
     l.set(new Float32Array(mem, this.at.out, K * stride));
     return { logits: l, stride };
