@@ -39,6 +39,8 @@ export interface TrainingRecord {
   images: { file: string | null; sha256: string; width: number; height: number; labelledPixels: number }[];
   labels: { file: string | null; sha256: string | null; kind: string }[];
   seed: number;
+  /** Networks averaged (hidden = ensemble × units per network). */
+  ensemble: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
