@@ -153,6 +153,12 @@ test('prediction does not depend on the tile size (overlap ≥ the features\' su
   const a = predictClasses(raster(te), null, m, { tile: 512 });
   const b = predictClasses(raster(te), null, m, { tile: 64 });
   assert.deepEqual(b.classes, a.classes);
+  // The probability-plane path gives the same labels and confidence figures as the one-pass path.
+  const c = predictClasses(raster(te), null, m, { probabilities: true });
+  assert.deepEqual(c.classes, a.classes);
+  assert.equal(c.probabilities?.length, 3);
+  assert.ok(Math.abs(c.meanMargin - a.meanMargin) < 1e-6 && Math.abs(c.uncertainFraction - a.uncertainFraction) < 1e-4);
+  assert.ok(Math.abs(c.voidBand[0] - a.voidBand[0]) < 1e-4 && Math.abs(c.voidBand[1] - a.voidBand[1]) < 1e-4);
 });
 
 test('segmentModel: label map with the model\'s phases, 0 outside the area, record and band', async () => {

@@ -169,3 +169,70 @@ export function classifyRun(
     }
   }
 }
+
+/** Confidence sums over classified pixels (see classifyRunStats). */
+export interface RunStats {
+  analysed: number;
+  /** Pixels whose winning probability is below 0.6. */
+  uncertain: number;
+  /** Σ (top − second probability). */
+  marginSum: number;
+  /** Pixels with P(void) ≥ 0.7 and ≥ 0.3. */
+  voidLow: number;
+  voidHigh: number;
+}
+
+/**
+ * classifyRun for prediction: labels for the pixels of the run inside `area` (area[at + x] ≠ 0, or all
+ * when null; others keep label 0) and the confidence sums, in one pass without probability planes.
+ * Labels are exactly classifyRun's.
+ */
+export function classifyRunStats(
+  planes: readonly Float32Array[],
+  start: number,
+  count: number,
+  s: MlpScratch,
+  labels: Uint8Array,
+  at: number,
+  area: Uint8Array | null,
+  voidK: number,
+  st: RunStats,
+): void {
+  const K = s.net.outputs;
+  const { logits, stride } = s.logitsOf(planes, start, count);
+  let { analysed, uncertain, marginSum, voidLow, voidHigh } = st;
+  for (let x = 0; x < count; x++) {
+    if (area && area[at + x] === 0) continue;
+    let best = 0;
+    let bv = logits[x]!;
+    for (let k = 1; k < K; k++) {
+      const v = logits[k * stride + x]!;
+      if (v > bv) {
+        bv = v;
+        best = k;
+      }
+    }
+    labels[at + x] = best + 1;
+    let sum = 0;
+    let second = 0;
+    let ev = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(logits[k * stride + x]! - bv);
+      sum += e;
+      if (k !== best && e > second) second = e;
+      if (k === voidK) ev = e;
+    }
+    const p1 = 1 / sum;
+    analysed++;
+    if (p1 < 0.6) uncertain++;
+    marginSum += p1 - second / sum;
+    const pv = ev / sum;
+    if (pv >= 0.7) voidLow++;
+    if (pv >= 0.3) voidHigh++;
+  }
+  st.analysed = analysed;
+  st.uncertain = uncertain;
+  st.marginSum = marginSum;
+  st.voidLow = voidLow;
+  st.voidHigh = voidHigh;
+}

@@ -12,7 +12,7 @@ import type { LabelMap, Phase } from '../../raster/labels.js';
 import type { Raster } from '../../raster/types.js';
 import { featureMargin, imageNormalisation } from '../filters/features/index.js';
 import type { Segmentation, SegmentInput, SegmentationConfidence } from '../segmentation-types.js';
-import { classifyRun, foldStandardisation, MlpScratch } from './mlp.js';
+import { classifyRun, classifyRunStats, foldStandardisation, MlpScratch, type RunStats } from './mlp.js';
 import { loadModel, type LearnedModel } from './model-file.js';
 import { DEFAULT_TILE, forEachFeatureTile } from './tiles.js';
 
@@ -54,20 +54,21 @@ export function predictClasses(raster: Raster, area: Uint8Array | null, model: L
   const probs = Array.from({ length: K }, () => new Float32Array(tile));
   const full = options.probabilities ? Array.from({ length: K }, () => new Float32Array(n)) : undefined;
   const row = new Uint8Array(tile);
-  let analysed = 0;
-  let uncertain = 0;
-  let marginSum = 0;
-  let vLow = 0;
-  let vHigh = 0;
+  const st: RunStats = { analysed: 0, uncertain: 0, marginSum: 0, voidLow: 0, voidHigh: 0 };
   forEachFeatureTile(raster, norm, model.features, featureMargin(model.features), tile, (planes, t) => {
     for (let y = t.y0; y < t.y0 + t.h; y++) {
       const start = (y - t.cy0) * t.cw + (t.x0 - t.cx0);
-      classifyRun(planes, start, t.w, scratch, row, 0, probs);
       const o = y * W + t.x0;
+      if (!full) {
+        classifyRunStats(planes, start, t.w, scratch, out, o, area, voidK, st);
+        continue;
+      }
+      // With probability planes (for callers that want them): the same labels, the slower path.
+      classifyRun(planes, start, t.w, scratch, row, 0, probs);
       for (let x = 0; x < t.w; x++) {
         if (area && area[o + x] === 0) continue;
         out[o + x] = row[x]!;
-        analysed++;
+        st.analysed++;
         let p1 = 0;
         let p2 = 0;
         for (let k = 0; k < K; k++) {
@@ -76,16 +77,17 @@ export function predictClasses(raster: Raster, area: Uint8Array | null, model: L
             p2 = p1;
             p1 = p;
           } else if (p > p2) p2 = p;
-          if (full) full[k]![o + x] = p;
+          full[k]![o + x] = p;
         }
-        if (p1 < 0.6) uncertain++;
-        marginSum += p1 - p2;
+        if (p1 < 0.6) st.uncertain++;
+        st.marginSum += p1 - p2;
         const pv = probs[voidK]![x]!;
-        if (pv >= 0.7) vLow++;
-        if (pv >= 0.3) vHigh++;
+        if (pv >= 0.7) st.voidLow++;
+        if (pv >= 0.3) st.voidHigh++;
       }
     }
   });
+  const { analysed, uncertain, marginSum, voidLow: vLow, voidHigh: vHigh } = st;
   const d = Math.max(1, analysed);
   const r: Prediction = { classes: out, uncertainFraction: uncertain / d, meanMargin: marginSum / d, voidBand: [vLow / d, vHigh / d] };
   if (full) r.probabilities = full;
