@@ -278,3 +278,27 @@ test('parseModelSpec: --model / study file model: values, resolved against the s
   assert.throws(() => parseModelSpec(3, 'groups[1].model'), /groups\[1\]\.model must name a model folder/);
   assert.deepEqual(modelPhaseColours([{ id: 1, name: 'void' }, { id: 2, name: 'solid' }]), [null, [255, 0, 0], [0, 255, 0]]);
 });
+
+test('float images: NaN pixels are not classified (label 0); the others as for the same image without them', async () => {
+  const m = await train();
+  const te = generateHardImage('shading', W, H, 3);
+  const f = Float32Array.from(te.grey);
+  f[1000] = NaN;
+  f[2000] = Infinity;
+  const r = predictClasses({ width: W, height: H, bitDepth: 32, sampleFormat: 'float', data: f, pixelSize: null }, null, m);
+  assert.equal(r.classes[1000], 0);
+  assert.equal(r.classes[2000], 0);
+  let nonzero = 0;
+  for (const v of r.classes) if (v !== 0) nonzero++;
+  assert.equal(nonzero, W * H - 2);
+  // Elsewhere the labels are those of the image without the two bad pixels, except near them (the
+  // replacement value enters the neighbours' features: within the 36-px feature support).
+  const clean = predictClasses({ width: W, height: H, bitDepth: 32, sampleFormat: 'float', data: Float32Array.from(te.grey), pixelSize: null }, null, m);
+  for (let i = 0; i < W * H; i++) {
+    if (r.classes[i] === clean.classes[i] || i === 1000 || i === 2000) continue;
+    const x = i % W;
+    const y = Math.floor(i / W);
+    const near = (j: number): boolean => Math.abs(x - (j % W)) <= 36 && Math.abs(y - Math.floor(j / W)) <= 36;
+    assert.ok(near(1000) || near(2000), `label changed at (${x}, ${y}), far from the NaN pixels`);
+  }
+});

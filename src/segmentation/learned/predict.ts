@@ -39,10 +39,11 @@ export interface Prediction {
 }
 
 /** Classify every analysed pixel of a raster with a loaded model. */
-export function predictClasses(raster: Raster, area: Uint8Array | null, model: LearnedModel, options: PredictOptions = {}): Prediction {
+export function predictClasses(raster: Raster, areaIn: Uint8Array | null, model: LearnedModel, options: PredictOptions = {}): Prediction {
   const { width: W, height: H } = raster;
   const n = W * H;
-  if (area && area.length !== n) throw new RangeError(`area has ${area.length} pixels, the image ${W}x${H}`);
+  if (areaIn && areaIn.length !== n) throw new RangeError(`area has ${areaIn.length} pixels, the image ${W}x${H}`);
+  const area = finiteArea(raster, areaIn);
   const tile = options.tile ?? DEFAULT_TILE;
   if (!Number.isInteger(tile) || tile < 16) throw new VoidscopeError('EOPTION', `tile must be a whole number ≥ 16, got ${tile}`);
   const K = model.classes.length;
@@ -92,6 +93,22 @@ export function predictClasses(raster: Raster, area: Uint8Array | null, model: L
   const r: Prediction = { classes: out, uncertainFraction: uncertain / d, meanMargin: marginSum / d, voidBand: [vLow / d, vHigh / d] };
   if (full) r.probabilities = full;
   return r;
+}
+
+/**
+ * NaN / ±Inf pixels of float images are not classified (label 0, as outside the area; the threshold
+ * rule likewise never calls them void): the area without them, or the area itself when there are none.
+ */
+function finiteArea(raster: Raster, area: Uint8Array | null): Uint8Array | null {
+  if (raster.sampleFormat !== 'float') return area;
+  const d = raster.data;
+  let out: Uint8Array | null = null;
+  for (let i = 0; i < d.length; i++) {
+    if (Number.isFinite(d[i]!)) continue;
+    if (!out) out = area ? Uint8Array.from(area) : new Uint8Array(d.length).fill(1);
+    out[i] = 0;
+  }
+  return out ?? area;
 }
 
 /** A spec naming a model folder, or an already loaded model. */

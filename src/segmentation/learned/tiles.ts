@@ -49,6 +49,9 @@ export function normalisedCrop(raster: Raster, norm: Normalisation, t: Tile, int
     if (field) for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! / fieldAt(field, t.cx0 + x, t.cy0 + y) - offset) * scale;
     else for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
   }
+  // NaN / ±Inf pixels (float images) become 0, the 1st percentile, so they cannot spread through the
+  // filters into their neighbours' features (they themselves are not classified: predict.ts).
+  if (raster.sampleFormat === 'float') for (let i = 0; i < n; i++) if (!Number.isFinite(out[i]!)) out[i] = 0;
   return out;
 }
 
