@@ -23,6 +23,7 @@ import {
   modelPhaseColours,
   parseModelSpec,
   predictClasses,
+  predictClassesParallel,
   readLabelImage,
   segmentModel,
   trainModel,
@@ -301,4 +302,14 @@ test('float images: NaN pixels are not classified (label 0); the others as for t
     const near = (j: number): boolean => Math.abs(x - (j % W)) <= 36 && Math.abs(y - Math.floor(j / W)) <= 36;
     assert.ok(near(1000) || near(2000), `label changed at (${x}, ${y}), far from the NaN pixels`);
   }
+});
+
+test('predictClassesParallel (worker threads, tiles round-robin) = predictClasses exactly', async () => {
+  const m = await train();
+  const te = generateHardImage('noise', W, H, 3);
+  const a = predictClasses(raster(te), null, m, { tile: 128 });
+  const b = await predictClassesParallel(raster(te), null, m, { tile: 128, threads: 3 });
+  assert.deepEqual(b.classes, a.classes);
+  assert.equal(b.meanMargin, a.meanMargin);
+  assert.deepEqual(b.voidBand, a.voidBand);
 });

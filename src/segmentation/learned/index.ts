@@ -21,7 +21,7 @@ import { trainModel, type TrainingImage, type TrainOptions, type TrainResult } f
 
 export { trainModel, validateClasses, DEFAULT_TRAIN, type TrainOptions, type TrainResult, type TrainingImage } from './train.js';
 export { writeModel, loadModel, MODEL_FILE, type LearnedModel, type HeldOutAccuracy, type TrainingRecord } from './model-file.js';
-export { segmentModel, predictClasses, loadModelCached, INFERENCE_ENGINE, type ModelSpec, type Prediction, type PredictOptions } from './predict.js';
+export { segmentModel, predictClasses, predictClassesParallel, loadModelCached, INFERENCE_ENGINE, type ModelSpec, type Prediction, type PredictOptions } from './predict.js';
 export { readLabelImage, labelsFromPixels, LABEL_COLOURS, type LabelImage } from './labels-png.js';
 export { loadTf, type TfHandle, type TfPreference } from './backend.js';
 

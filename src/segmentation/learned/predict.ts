@@ -10,7 +10,7 @@
 import { VoidscopeError } from '../../errors.js';
 import type { LabelMap, Phase } from '../../raster/labels.js';
 import type { Raster } from '../../raster/types.js';
-import { featureMargin, imageNormalisation } from '../filters/features/index.js';
+import { featureMargin, imageNormalisation, type Normalisation } from '../filters/features/index.js';
 import type { Segmentation, SegmentInput, SegmentationConfidence } from '../segmentation-types.js';
 import { classifyRun, classifyRunStats, foldStandardisation, MlpScratch, type RunStats } from './mlp.js';
 import { loadModel, type LearnedModel } from './model-file.js';
@@ -38,57 +38,142 @@ export interface Prediction {
   probabilities?: Float32Array[];
 }
 
-/** Classify every analysed pixel of a raster with a loaded model. */
+/** Classify every analysed pixel of a raster with a loaded model (single-threaded). */
 export function predictClasses(raster: Raster, areaIn: Uint8Array | null, model: LearnedModel, options: PredictOptions = {}): Prediction {
+  const job = prepare(raster, areaIn, model, options);
+  const out = new Uint8Array(raster.width * raster.height);
+  const full = options.probabilities ? Array.from({ length: model.classes.length }, () => new Float32Array(out.length)) : undefined;
+  const stats = classifyTiles(raster, job, model, out, full);
+  return finish(out, stats, full);
+}
+
+/**
+ * predictClasses on `threads` worker threads, tiles dealt round-robin (tile i to thread i mod threads),
+ * writing disjoint parts of one shared label map; the confidence sums are added per tile in tile
+ * order, so the result equals predictClasses' exactly whatever the thread count. For one large image
+ * (the CLI); the study pipeline already runs images in parallel and calls segmentModel.
+ */
+export async function predictClassesParallel(raster: Raster, areaIn: Uint8Array | null, model: LearnedModel, options: PredictOptions & { threads?: number } = {}): Promise<Prediction> {
+  const threads = options.threads ?? 2;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new VoidscopeError('EOPTION', `threads must be a whole number 1..64, got ${threads}`);
+  if (threads === 1 || options.probabilities) return predictClasses(raster, areaIn, model, options);
+  const job = prepare(raster, areaIn, model, options);
+  const n = raster.width * raster.height;
+  const shared = new Uint8Array(new SharedArrayBuffer(n));
+  const { Worker } = await import('node:worker_threads');
+  const worker = new URL('./predict-worker.js', import.meta.url);
+  const parts = await Promise.all(
+    Array.from({ length: threads }, (_, w) =>
+      new Promise<[number, RunStats][]>((resolve, reject) => {
+        const wk = new Worker(worker, { workerData: { raster, area: job.area, model: { ...model, path: undefined }, norm: job.norm, tile: job.tile, out: shared, w, threads } });
+        wk.once('message', (m: [number, RunStats][]) => resolve(m));
+        wk.once('error', reject);
+        wk.once('exit', (code) => code !== 0 && reject(new Error(`prediction worker exited with code ${code}`)));
+      }),
+    ),
+  );
+  const byTile = new Map<number, RunStats>();
+  for (const part of parts) for (const [i, st] of part) byTile.set(i, st);
+  const stats = [...byTile.keys()].sort((a, b) => a - b).map((i) => byTile.get(i)!);
+  return finish(Uint8Array.from(shared), stats, undefined);
+}
+
+export interface PredictJob {
+  area: Uint8Array | null;
+  norm: Normalisation;
+  tile: number;
+}
+
+function prepare(raster: Raster, areaIn: Uint8Array | null, model: LearnedModel, options: PredictOptions): PredictJob {
   const { width: W, height: H } = raster;
-  const n = W * H;
-  if (areaIn && areaIn.length !== n) throw new RangeError(`area has ${areaIn.length} pixels, the image ${W}x${H}`);
+  if (areaIn && areaIn.length !== W * H) throw new RangeError(`area has ${areaIn.length} pixels, the image ${W}x${H}`);
   const area = finiteArea(raster, areaIn);
   const tile = options.tile ?? DEFAULT_TILE;
   if (!Number.isInteger(tile) || tile < 16) throw new VoidscopeError('EOPTION', `tile must be a whole number ≥ 16, got ${tile}`);
+  const norm = imageNormalisation(raster.data, W, H, area, model.normalisation.low, model.normalisation.high, model.normalisation.flatField);
+  return { area, norm, tile };
+}
+
+/**
+ * Classify the tiles `pick` selects (all by default) into `out`: the confidence sums per tile, in tile
+ * order (their indices pushed to `indices` when given).
+ */
+export function classifyTiles(
+  raster: Raster,
+  job: PredictJob,
+  model: LearnedModel,
+  out: Uint8Array,
+  full: Float32Array[] | undefined,
+  pick?: (index: number) => boolean,
+  indices?: number[],
+): RunStats[] {
+  const W = raster.width;
+  const { area, norm, tile } = job;
   const K = model.classes.length;
   const voidK = model.classes.indexOf(model.voidClass);
-  const folded = foldStandardisation(model.network, model.standardise.mean, model.standardise.std);
-  const scratch = new MlpScratch(folded, tile);
-  const norm = imageNormalisation(raster.data, W, H, area, model.normalisation.low, model.normalisation.high, model.normalisation.flatField);
-  const out = new Uint8Array(n);
+  const scratch = new MlpScratch(foldStandardisation(model.network, model.standardise.mean, model.standardise.std), tile);
   const probs = Array.from({ length: K }, () => new Float32Array(tile));
-  const full = options.probabilities ? Array.from({ length: K }, () => new Float32Array(n)) : undefined;
   const row = new Uint8Array(tile);
-  const st: RunStats = { analysed: 0, uncertain: 0, marginSum: 0, voidLow: 0, voidHigh: 0 };
-  forEachFeatureTile(raster, norm, model.features, featureMargin(model.features), tile, (planes, t) => {
-    for (let y = t.y0; y < t.y0 + t.h; y++) {
-      const start = (y - t.cy0) * t.cw + (t.x0 - t.cx0);
-      const o = y * W + t.x0;
-      if (!full) {
-        classifyRunStats(planes, start, t.w, scratch, out, o, area, voidK, st);
-        continue;
-      }
-      // With probability planes (for callers that want them): the same labels, the slower path.
-      classifyRun(planes, start, t.w, scratch, row, 0, probs);
-      for (let x = 0; x < t.w; x++) {
-        if (area && area[o + x] === 0) continue;
-        out[o + x] = row[x]!;
-        st.analysed++;
-        let p1 = 0;
-        let p2 = 0;
-        for (let k = 0; k < K; k++) {
-          const p = probs[k]![x]!;
-          if (p > p1) {
-            p2 = p1;
-            p1 = p;
-          } else if (p > p2) p2 = p;
-          full[k]![o + x] = p;
+  const stats: RunStats[] = [];
+  forEachFeatureTile(
+    raster,
+    norm,
+    model.features,
+    featureMargin(model.features),
+    tile,
+    (planes, t, index) => {
+      const st: RunStats = { analysed: 0, uncertain: 0, marginSum: 0, voidLow: 0, voidHigh: 0 };
+      stats.push(st);
+      indices?.push(index);
+      for (let y = t.y0; y < t.y0 + t.h; y++) {
+        const start = (y - t.cy0) * t.cw + (t.x0 - t.cx0);
+        const o = y * W + t.x0;
+        if (!full) {
+          classifyRunStats(planes, start, t.w, scratch, out, o, area, voidK, st);
+          continue;
         }
-        if (p1 < 0.6) st.uncertain++;
-        st.marginSum += p1 - p2;
-        const pv = probs[voidK]![x]!;
-        if (pv >= 0.7) st.voidLow++;
-        if (pv >= 0.3) st.voidHigh++;
+        // With probability planes (for callers that want them): the same labels, the slower path.
+        classifyRun(planes, start, t.w, scratch, row, 0, probs);
+        for (let x = 0; x < t.w; x++) {
+          if (area && area[o + x] === 0) continue;
+          out[o + x] = row[x]!;
+          st.analysed++;
+          let p1 = 0;
+          let p2 = 0;
+          for (let k = 0; k < K; k++) {
+            const p = probs[k]![x]!;
+            if (p > p1) {
+              p2 = p1;
+              p1 = p;
+            } else if (p > p2) p2 = p;
+            full[k]![o + x] = p;
+          }
+          if (p1 < 0.6) st.uncertain++;
+          st.marginSum += p1 - p2;
+          const pv = probs[voidK]![x]!;
+          if (pv >= 0.7) st.voidLow++;
+          if (pv >= 0.3) st.voidHigh++;
+        }
       }
-    }
-  });
-  const { analysed, uncertain, marginSum, voidLow: vLow, voidHigh: vHigh } = st;
+    },
+    pick,
+  );
+  return stats;
+}
+
+function finish(out: Uint8Array, stats: RunStats[], full: Float32Array[] | undefined): Prediction {
+  let analysed = 0;
+  let uncertain = 0;
+  let marginSum = 0;
+  let vLow = 0;
+  let vHigh = 0;
+  for (const s of stats) {
+    analysed += s.analysed;
+    uncertain += s.uncertain;
+    marginSum += s.marginSum;
+    vLow += s.voidLow;
+    vHigh += s.voidHigh;
+  }
   const d = Math.max(1, analysed);
   const r: Prediction = { classes: out, uncertainFraction: uncertain / d, meanMargin: marginSum / d, voidBand: [vLow / d, vHigh / d] };
   if (full) r.probabilities = full;

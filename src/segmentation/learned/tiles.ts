@@ -56,7 +56,7 @@ export function normalisedCrop(raster: Raster, norm: Normalisation, t: Tile, int
 }
 
 /**
- * Call fn(planes, tile) with each tile's feature planes (crop-sized, channel order of
+ * Call fn(planes, tile, index) with each tile's (or each picked tile's) feature planes (crop-sized, channel order of
  * featureChannels); the tile's pixel (x, y) is at index (y − cy0) · cw + (x − cx0) of each plane.
  */
 export function forEachFeatureTile(
@@ -65,14 +65,18 @@ export function forEachFeatureTile(
   settings: FeatureSettings,
   margin: number,
   tile: number,
-  fn: (planes: Float32Array[], t: Tile) => void,
+  fn: (planes: Float32Array[], t: Tile, index: number) => void,
+  pick?: (index: number) => boolean,
 ): void {
   // One crop buffer and one set of feature planes, sized for the largest crop, reused by every tile.
   const most = Math.min(raster.width, tile + 2 * margin) * Math.min(raster.height, tile + 2 * margin);
   const crop = new Float32Array(most);
   const planes = Array.from({ length: featureChannels(settings).length }, () => new Float32Array(most));
   const pool = new PlanePool();
+  let index = 0;
   for (const t of tilesOf(raster.width, raster.height, tile, margin)) {
-    fn(computeFeatures(normalisedCrop(raster, norm, t, crop), t.cw, t.ch, settings, planes, pool), t);
+    const i = index++;
+    if (pick && !pick(i)) continue;
+    fn(computeFeatures(normalisedCrop(raster, norm, t, crop), t.cw, t.ch, settings, planes, pool), t, i);
   }
 }
