@@ -44,6 +44,8 @@ interface Row {
   predictSPerMP: number;
   /** voidscope on two worker threads (same labels). */
   predict2SPerMP?: number;
+  /** CPU seconds per megapixel (all threads of the process). */
+  predictCpuSPerMP: number;
 }
 
 function scores(pred: Uint8Array, im: HardImage): { iou: number; porErr: number; perClass: Record<string, number> } {
@@ -83,18 +85,23 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const { model } = await trainModel([{ raster: raster(tr), labels: scr, sha256: '' }], { classes: tr.classes, ...opts });
       const trainS = (performance.now() - t0) / 1000;
-      const row: Row = { tool: `voidscope (tfjs ${model.versions.backend})`, kind, iou: [], porErr: [], perClass: [], trainS, predictSPerMP: 0 };
+      const row: Row = { tool: `voidscope (tfjs ${model.versions.backend})`, kind, iou: [], porErr: [], perClass: [], trainS, predictSPerMP: 0, predictCpuSPerMP: 0 };
       let predS = 0;
+      let cpuS = 0;
       for (const te of tests) {
         const t1 = performance.now();
+        const c1 = process.cpuUsage();
         const p = predictClasses(raster(te), null, model);
         predS += (performance.now() - t1) / 1000;
+        const c2 = process.cpuUsage(c1);
+        cpuS += (c2.user + c2.system) / 1e6;
         const s = scores(p.classes, te);
         row.iou.push(s.iou);
         row.porErr.push(s.porErr);
         row.perClass.push(s.perClass);
       }
       row.predictSPerMP = predS / ((tests.length * W * H) / 1e6);
+      row.predictCpuSPerMP = cpuS / ((tests.length * W * H) / 1e6);
       let pred2S = 0;
       for (const te of tests) {
         const t1 = performance.now();
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
     if (skimage) {
       const out = execFileSync('/usr/bin/python3', [join(import.meta.dirname, '..', '..', 'bench', 'skimage_learned.py'), dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       for (const line of out.trim().split('\n')) {
-        const o = JSON.parse(line) as { case: string; trainSeconds: number; tests: { voidIoU: number; perClass: Record<string, number>; porosity: number; truePorosity: number; predictSeconds: number; pixels: number }[] };
+        const o = JSON.parse(line) as { case: string; trainSeconds: number; tests: { voidIoU: number; perClass: Record<string, number>; porosity: number; truePorosity: number; predictSeconds: number; predictCpuSeconds: number; pixels: number }[] };
         rows.push({
           tool: 'scikit-image 0.19 RF',
           kind: o.case,
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
           perClass: o.tests.map((t) => t.perClass),
           trainS: o.trainSeconds,
           predictSPerMP: o.tests.reduce((a, t) => a + t.predictSeconds, 0) / (o.tests.reduce((a, t) => a + t.pixels, 0) / 1e6),
+          predictCpuSPerMP: o.tests.reduce((a, t) => a + t.predictCpuSeconds, 0) / (o.tests.reduce((a, t) => a + t.pixels, 0) / 1e6),
         });
       }
     }
@@ -139,6 +147,9 @@ async function main(): Promise<void> {
     const mean = (rs: Row[], f: (r: Row) => number = (r) => r.predictSPerMP): number => rs.reduce((a, r) => a + f(r), 0) / rs.length;
     const v2 = mean(vs, (r) => r.predict2SPerMP ?? NaN);
     process.stdout.write(`prediction speed (features included, 2 cores shared): scikit-image ${mean(sk).toFixed(3)} s/MP (forest on 2 threads); voidscope 1 thread ${mean(vs).toFixed(3)} s/MP → ${(mean(sk) / mean(vs)).toFixed(1)}×, 2 threads ${v2.toFixed(3)} s/MP → ${(mean(sk) / v2).toFixed(1)}×\n`);
+    const cs = mean(sk, (r) => r.predictCpuSPerMP);
+    const cv = mean(vs, (r) => r.predictCpuSPerMP);
+    process.stdout.write(`prediction CPU time (all threads; independent of the machine's load): scikit-image ${cs.toFixed(3)} s/MP, voidscope ${cv.toFixed(3)} s/MP → ${(cs / cv).toFixed(1)}×\n`);
   }
   // Training time from scribbles on one large image.
   const big = generateHardImage('binder', TW, TH, 7);
