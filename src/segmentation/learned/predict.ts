@@ -17,7 +17,7 @@ import { loadModel, type LearnedModel } from './model-file.js';
 import { DEFAULT_TILE, forEachFeatureTile } from './tiles.js';
 
 /** What records name as the inference engine (TensorFlow.js is used for training only). */
-export const INFERENCE_ENGINE = 'voidscope-js';
+export const INFERENCE_ENGINE = 'voidscope mlp.wasm (WebAssembly SIMD)';
 
 export interface PredictOptions {
   /** Tile edge in pixels (default 512); the result does not depend on it. */
