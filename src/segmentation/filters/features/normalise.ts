@@ -1,0 +1,161 @@
+/**
+ * Intensity normalisation before the features, so that a model trained on one acquisition's images
+ * sees another's on the same scale:
+ *  1. flat field: the image is divided by its own large-scale brightness, a least-squares quadratic
+ *     surface through the means of 32×32-pixel blocks of the analysed pixels (the usual polynomial
+ *     background of microscopy; six terms cannot follow the particles, only the shading) — removes
+ *     the gradients and vignetting a detector, tilt or charging adds, which no global scale can;
+ *     images under 3 × 3 blocks (96 px) get none;
+ *  2. percentiles: the 1st and 99th percentiles of the flat-fielded analysed pixels map to 0 and 1
+ *     (brightness and contrast).
+ * Both are computed once per image (never per tile), so tiling does not change the result.
+ */
+
+export const FLAT_FIELD_BLOCK = 32;
+
+export interface Normalisation {
+  /** v ↦ (v / field(x, y) − offset) · scale; field is null when flat-fielding is off. */
+  offset: number;
+  scale: number;
+  field: FlatField | null;
+}
+
+export interface FlatField {
+  /** Quadratic surface 1, u, v, u², uv, v² (u, v = pixel centre / size − 0.5), relative to the mean. */
+  coef: Float64Array;
+  width: number;
+  height: number;
+}
+
+/** The large-scale brightness of an image (see the module comment), or null if it has none. */
+export function flatField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, block = FLAT_FIELD_BLOCK): FlatField | null {
+  const gw = Math.ceil(width / block);
+  const gh = Math.ceil(height / block);
+  const sum = new Float64Array(gw * gh);
+  const cnt = new Float64Array(gw * gh);
+  for (let y = 0; y < height; y++) {
+    const gy = Math.floor(y / block) * gw;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (area && area[i] === 0) continue;
+      const v = data[i]!;
+      if (!Number.isFinite(v)) continue;
+      const g = gy + Math.floor(x / block);
+      sum[g] = sum[g]! + v;
+      cnt[g]++;
+    }
+  }
+  // Least-squares quadratic surface through the block means (weighted by their pixel counts):
+  // normal equations of the 6 terms 1, u, v, u², uv, v² (u, v ∈ [−0.5, 0.5]), Gaussian elimination.
+  const A = Array.from({ length: 6 }, () => new Float64Array(7));
+  let tot = 0;
+  let tc = 0;
+  for (let by = 0; by < gh; by++) {
+    for (let bx = 0; bx < gw; bx++) {
+      const g = by * gw + bx;
+      const c = cnt[g]!;
+      if (c === 0) continue;
+      const m = sum[g]! / c;
+      tot += sum[g]!;
+      tc += c;
+      const t = terms(((bx + 0.5) * block) / width - 0.5, ((by + 0.5) * block) / height - 0.5);
+      for (let r = 0; r < 6; r++) {
+        for (let k = 0; k < 6; k++) A[r]![k] = A[r]![k]! + c * t[r]! * t[k]!;
+        A[r]![6] = A[r]![6]! + c * t[r]! * m;
+      }
+    }
+  }
+  if (tc === 0 || !(tot > 0)) return null;
+  const mean = tot / tc;
+  // With fewer than 3 × 3 blocks a quadratic is not determined: no flat field.
+  if (gw < 3 || gh < 3) return null;
+  const coef = solve(A);
+  if (!coef) return null;
+  for (let k = 0; k < 6; k++) coef[k] = coef[k]! / mean;
+  return { coef, width, height };
+}
+
+function terms(u: number, v: number): number[] {
+  return [1, u, v, u * u, u * v, v * v];
+}
+
+/** Solve the 6×7 augmented system in place (partial pivoting); null if singular. */
+function solve(A: Float64Array[]): Float64Array | null {
+  const n = A.length;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r;
+    if (Math.abs(A[p]![c]!) < 1e-12) return null;
+    [A[c], A[p]] = [A[p]!, A[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      for (let k = c; k <= n; k++) A[r]![k] = A[r]![k]! - f * A[c]![k]!;
+    }
+  }
+  return Float64Array.from(A, (row, i) => row[n]! / row[i]!);
+}
+
+/** The field at pixel (x, y), relative to the image's mean brightness (≈ 1; at least 0.05). */
+export function fieldAt(f: FlatField, x: number, y: number): number {
+  const u = (x + 0.5) / f.width - 0.5;
+  const v = (y + 0.5) / f.height - 0.5;
+  const c = f.coef;
+  const val = c[0]! + c[1]! * u + c[2]! * v + c[3]! * u * u + c[4]! * u * v + c[5]! * v * v;
+  return val > 0.05 ? val : 0.05;
+}
+
+/**
+ * The normalisation of one image: flat field (unless `flat` is false), then the `lowP` / `highP`
+ * percentiles of the flat-fielded analysed pixels (4096-bin histogram between min and max).
+ */
+export function imageNormalisation(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, lowP = 0.01, highP = 0.99, flat = true): Normalisation {
+  const field = flat ? flatField(data, width, height, area) : null;
+  const n = width * height;
+  const vals = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      vals[i] = field ? data[i]! / fieldAt(field, x, y) : data[i]!;
+    }
+  }
+  const p = percentileNormalisation(vals, area, lowP, highP);
+  return { offset: p.offset, scale: p.scale, field };
+}
+
+/** Percentile normalisation: the lowP and highP percentiles of the analysed pixels map to 0 and 1. */
+export function percentileNormalisation(data: ArrayLike<number>, area: Uint8Array | null, lowP = 0.01, highP = 0.99): { offset: number; scale: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (area && area[i] === 0) continue;
+    const v = data[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    count++;
+  }
+  if (count === 0 || !(hi > lo)) return { offset: Number.isFinite(lo) ? lo : 0, scale: 1 };
+  const bins = 4096;
+  const hist = new Float64Array(bins);
+  const k = (bins - 1) / (hi - lo);
+  for (let i = 0; i < data.length; i++) {
+    if (area && area[i] === 0) continue;
+    const v = data[i]!;
+    if (!Number.isFinite(v)) continue;
+    hist[Math.floor((v - lo) * k)]++;
+  }
+  const at = (p: number): number => {
+    const target = p * count;
+    let acc = 0;
+    for (let b = 0; b < bins; b++) {
+      acc += hist[b]!;
+      if (acc > target) return lo + b / k;
+    }
+    return hi;
+  };
+  const p1 = at(lowP);
+  const p99 = at(highP);
+  return { offset: p1, scale: p99 > p1 ? 1 / (p99 - p1) : 1 };
+}

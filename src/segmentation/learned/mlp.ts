@@ -1,0 +1,238 @@
+/**
+ * Inference of the trained pixel classifier (features → Dense+ReLU → Dense → argmax/softmax) by
+ * voidscope's own code, not by TensorFlow.js.
+ *
+ * Why: `model.predict` costs 1.7–40 s per megapixel in TensorFlow.js on two cores (wasm / cpu
+ * backends, see README.md), more than the whole scikit-image path; this kernel runs the same
+ * arithmetic in WebAssembly SIMD (mlp.wat) over runs of pixels (the input standardisation folded into the first
+ * layer's weights and bias), and is one function, so every image, tile and `--jobs` setting goes
+ * through identical arithmetic. A test checks its labels against TensorFlow.js' own ops.
+ */
+import { readFileSync } from 'node:fs';
+import { VoidscopeError } from '../../errors.js';
+
+/** A two-layer perceptron: `inputs → hidden (ReLU) → outputs`, row-major kernels as Keras stores them. */
+export interface MlpWeights {
+  inputs: number;
+  hidden: number;
+  outputs: number;
+  /** inputs × hidden, w1[f * hidden + j]. */
+  w1: Float32Array;
+  b1: Float32Array;
+  /** hidden × outputs, w2[j * outputs + k]. */
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
+/** The network with the input standardisation (x − mean) / std folded into layer 1. */
+export function foldStandardisation(net: MlpWeights, mean: ArrayLike<number>, std: ArrayLike<number>): MlpWeights {
+  const { inputs: F, hidden: H } = net;
+  const w1 = new Float32Array(F * H);
+  const b1 = new Float64Array(H);
+  for (let j = 0; j < H; j++) b1[j] = net.b1[j]!;
+  for (let f = 0; f < F; f++) {
+    const s = std[f]!;
+    for (let j = 0; j < H; j++) {
+      const w = net.w1[f * H + j]! / s;
+      w1[f * H + j] = w;
+      b1[j] = b1[j]! - w * mean[f]!;
+    }
+  }
+  return { ...net, w1, b1: Float32Array.from(b1) };
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+interface MlpModule {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
+}
+
+function instantiate(): MlpModule {
+  const url = new URL('./mlp.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch {
+    throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
+  }
+  return new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), {}).exports as MlpModule;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * The inference kernel for one folded network and runs of up to `maxRun` pixels: its own
+ * WebAssembly instance (mlp.wat, f32x4 over four pixels at a time, four hidden units per input load)
+ * holding the weights.
+ */
+export class MlpScratch {
+  private readonly m: MlpModule;
+  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number };
+  private readonly logits: Float32Array;
+  private readonly groups: number;
+  constructor(
+    readonly net: MlpWeights,
+    readonly maxRun: number,
+  ) {
+    const { inputs: F, hidden: H, outputs: K } = net;
+    this.m = instantiate();
+    const run = align16(maxRun);
+    const G = Math.ceil(H / 4);
+    this.groups = G;
+    // Layout (see mlp.wat): pre-splatted layer-1 weights and biases (hidden padded to 4G with zero units).
+    const w1s = 0;
+    const b1s = align16(w1s + 64 * G * F);
+    const w2 = align16(b1s + 64 * G);
+    const b2 = align16(w2 + 4 * 4 * G * K);
+    const inAt = align16(b2 + 4 * K);
+    const out = align16(inAt + 4 * F * run);
+    const end = out + 4 * K * run;
+    const have = this.m.memory.buffer.byteLength;
+    if (end > have) this.m.memory.grow(Math.ceil((end - have) / 65536));
+    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out };
+    const mem = this.m.memory.buffer;
+    const W1s = new Float32Array(mem, w1s, 16 * G * F);
+    const B1s = new Float32Array(mem, b1s, 16 * G);
+    const W2 = new Float32Array(mem, w2, 4 * G * K);
+    W1s.fill(0);
+    B1s.fill(0);
+    W2.fill(0);
+    for (let j = 0; j < H; j++) {
+      const g = j >> 2;
+      const u = j & 3;
+      for (let f = 0; f < F; f++) W1s.fill(net.w1[f * H + j]!, 4 * (4 * (g * F + f) + u), 4 * (4 * (g * F + f) + u) + 4);
+      B1s.fill(net.b1[j]!, 4 * j, 4 * j + 4);
+      for (let k = 0; k < K; k++) W2[j * K + k] = net.w2[j * K + k]!;
+    }
+    new Float32Array(mem, b2, K).set(net.b2);
+    this.logits = new Float32Array(K * run);
+  }
+
+  /** Logits of `count` pixels (planes[f][start + x]) as K planes of `stride` (count rounded up to 4). */
+  logitsOf(planes: readonly Float32Array[], start: number, count: number): { logits: Float32Array; stride: number } {
+    const { inputs: F, outputs: K } = this.net;
+    if (count > this.maxRun) throw new RangeError(`run of ${count} pixels exceeds the kernel's ${this.maxRun}`);
+    const stride = (count + 3) & ~3;
+    const mem = this.m.memory.buffer;
+    const input = new Float32Array(mem, this.at.in, F * stride);
+    for (let f = 0; f < F; f++) {
+      input.set(planes[f]!.subarray(start, start + count), f * stride);
+      if (stride > count) input.fill(0, f * stride + count, (f + 1) * stride);
+    }
+    this.m.mlp(this.at.in, stride, F, this.groups, K, this.at.w1, this.at.b1, this.at.w2, this.at.b2, this.at.out);
+    const l = this.logits.subarray(0, K * stride);
+    l.set(new Float32Array(mem, this.at.out, K * stride));
+    return { logits: l, stride };
+  }
+}
+
+/**
+ * Classify `count` pixels: pixel x has feature f at planes[f][start + x]. Writes the class index
+ * + 1 to labels[at + x]; when `probs` is given, the softmax probabilities to probs[k][at + x].
+ * The net must be folded (foldStandardisation). Ties go to the lower class index.
+ */
+export function classifyRun(
+  planes: readonly Float32Array[],
+  start: number,
+  count: number,
+  s: MlpScratch,
+  labels: Uint8Array,
+  at: number,
+  probs?: readonly Float32Array[],
+): void {
+  const K = s.net.outputs;
+  const { logits, stride } = s.logitsOf(planes, start, count);
+  for (let x = 0; x < count; x++) {
+    let best = 0;
+    let bv = logits[x]!;
+    for (let k = 1; k < K; k++) {
+      const v = logits[k * stride + x]!;
+      if (v > bv) {
+        bv = v;
+        best = k;
+      }
+    }
+    labels[at + x] = best + 1;
+    if (probs) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(logits[k * stride + x]! - bv);
+        probs[k]![at + x] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let k = 0; k < K; k++) probs[k]![at + x] = probs[k]![at + x]! * inv;
+    }
+  }
+}
+
+/** Confidence sums over classified pixels (see classifyRunStats). */
+export interface RunStats {
+  analysed: number;
+  /** Pixels whose winning probability is below 0.6. */
+  uncertain: number;
+  /** Σ (top − second probability). */
+  marginSum: number;
+  /** Pixels with P(void) ≥ 0.7 and ≥ 0.3. */
+  voidLow: number;
+  voidHigh: number;
+}
+
+/**
+ * classifyRun for prediction: labels for the pixels of the run inside `area` (area[at + x] ≠ 0, or all
+ * when null; others keep label 0) and the confidence sums, in one pass without probability planes.
+ * Labels are exactly classifyRun's.
+ */
+export function classifyRunStats(
+  planes: readonly Float32Array[],
+  start: number,
+  count: number,
+  s: MlpScratch,
+  labels: Uint8Array,
+  at: number,
+  area: Uint8Array | null,
+  voidK: number,
+  st: RunStats,
+): void {
+  const K = s.net.outputs;
+  const { logits, stride } = s.logitsOf(planes, start, count);
+  let { analysed, uncertain, marginSum, voidLow, voidHigh } = st;
+  for (let x = 0; x < count; x++) {
+    if (area && area[at + x] === 0) continue;
+    let best = 0;
+    let bv = logits[x]!;
+    for (let k = 1; k < K; k++) {
+      const v = logits[k * stride + x]!;
+      if (v > bv) {
+        bv = v;
+        best = k;
+      }
+    }
+    labels[at + x] = best + 1;
+    let sum = 0;
+    let second = 0;
+    let ev = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(logits[k * stride + x]! - bv);
+      sum += e;
+      if (k !== best && e > second) second = e;
+      if (k === voidK) ev = e;
+    }
+    const p1 = 1 / sum;
+    analysed++;
+    if (p1 < 0.6) uncertain++;
+    marginSum += p1 - second / sum;
+    const pv = ev / sum;
+    if (pv >= 0.7) voidLow++;
+    if (pv >= 0.3) voidHigh++;
+  }
+  st.analysed = analysed;
+  st.uncertain = uncertain;
+  st.marginSum = marginSum;
+  st.voidLow = voidLow;
+  st.voidHigh = voidHigh;
+}
