@@ -56,8 +56,8 @@ function scores(pred: Uint8Array, im: HardImage): { iou: number; porErr: number;
   for (let i = 0; i < pred.length; i++) {
     if (pred[i] === im.voidClass) pv++;
     if (im.truth[i] === im.voidClass) tv++;
-    tot[im.truth[i]!]++;
-    if (pred[i] === im.truth[i]) hit[im.truth[i]!]++;
+    tot[im.truth[i]!]!++;
+    if (pred[i] === im.truth[i]) hit[im.truth[i]!]!++;
   }
   const perClass: Record<string, number> = {};
   im.classes.forEach((c, k) => (perClass[c] = hit[k + 1]! / Math.max(1, tot[k + 1]!)));

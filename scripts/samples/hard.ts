@@ -214,9 +214,9 @@ export function bestGlobalVoidIoU(img: HardImage): { threshold: number; iou: num
   const all = new Float64Array(256);
   let nv = 0;
   for (let i = 0; i < img.grey.length; i++) {
-    all[img.grey[i]!]++;
+    all[img.grey[i]!]!++;
     if (img.truth[i] === img.voidClass) {
-      inV[img.grey[i]!]++;
+      inV[img.grey[i]!]!++;
       nv++;
     }
   }

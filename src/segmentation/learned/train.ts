@@ -121,7 +121,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
     for (let i = 0; i < im.labels.length; i++) {
       const v = im.labels[i]!;
       if (v > K) throw new VoidscopeError('EOPTION', `label value ${v} at pixel (${i % im.raster.width}, ${Math.floor(i / im.raster.width)}) but only ${K} classes are named (${classes.join(', ')})`, where ? { file: where } : {});
-      counts[v]++;
+      counts[v]!++;
     }
   }
   for (let k = 1; k <= K; k++) if (counts[k] === 0) throw new VoidscopeError('EOPTION', `no pixel is labelled "${classes[k - 1]}" (label ${k}): paint at least a few strokes of every class`);
@@ -175,7 +175,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   const tFeatures = (performance.now() - t0) / 1000;
   const m = trainY.length;
   const perClass = new Float64Array(K);
-  for (const y of trainY) perClass[y]++;
+  for (const y of trainY) perClass[y]!++;
   for (let k = 0; k < K; k++) if (perClass[k] === 0) throw new VoidscopeError('EOPTION', `every "${classes[k]}" scribble fell in the held-out blocks: paint more strokes of it or lower the held-out fraction`);
 
   // Standardisation (double sums), then the row-major training matrix.

@@ -42,7 +42,7 @@ export function flatField(data: ArrayLike<number>, width: number, height: number
       if (!Number.isFinite(v)) continue;
       const g = gy + Math.floor(x / block);
       sum[g] = sum[g]! + v;
-      cnt[g]++;
+      cnt[g]!++;
     }
   }
   // Least-squares quadratic surface through the block means (weighted by their pixel counts):
@@ -144,7 +144,7 @@ export function percentileNormalisation(data: ArrayLike<number>, area: Uint8Arra
     if (area && area[i] === 0) continue;
     const v = data[i]!;
     if (!Number.isFinite(v)) continue;
-    hist[Math.floor((v - lo) * k)]++;
+    hist[Math.floor((v - lo) * k)]!++;
   }
   const at = (p: number): number => {
     const target = p * count;
