@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ default: CommandModule<any, any> 
   info: () => import('./commands/info.js'),
   sims: () => import('./commands/sims.js'),
   init: () => import('./commands/init.js'),
+  train: () => import('./commands/train.js'),
 };
 
 async function loadCommands(argv: string[]): Promise<CommandModule<any, any>[]> {
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nSEM porosity, TOF-SIMS Li+ and electrochemistry for binder studies.');
   for (const c of commands) cli = cli.command(c);
   await cli
-    .demandCommand(1, 'Name a command: run, porosity, thresholds, info, sims or init.')
+    .demandCommand(1, 'Name a command: run, porosity, thresholds, info, sims, init or train.')
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -215,6 +215,7 @@ export function parseStudy(text: string, file: string): StudyConfig {
     }
     if (o.mask !== undefined) insidePath(o.mask, [...path, 'mask'], 'a mask image path relative to the study folder');
     if (o.voidMask !== undefined) insidePath(o.voidMask, [...path, 'voidMask'], 'a folder for the void-mask PNGs relative to the report folder');
+    if (o.model !== undefined) insidePath(o.model, [...path, 'model'], 'a model folder (voidscope train --out) relative to the study folder');
   };
   const SIMS_KEYS = ['channel', 'total', 'roi', 'fovUm', 'bin', 'hotspot', 'level', 'format', 'verifyChecksum'];
   const checkSimsOptions = (o: Record<string, unknown>, path: Path): void => {

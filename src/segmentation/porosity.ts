@@ -36,6 +36,7 @@ import { applyPrefilters } from './prefilter.js';
 import { isThresholdSegmentation, segment, type RegionInput } from './segment.js';
 import { METRICS } from './metrics/registry.js';
 import { voidMaskOf } from '../raster/void-mask.js';
+import { phaseCounts, type LabelMap } from '../raster/labels.js';
 import {
   DEFAULT_POROSITY_METHOD,
   isAnalysisSpec,
@@ -195,6 +196,15 @@ function prepareStages(raster: Raster, spec: AnalysisSpec, inputs: MeasureInputs
   return { warnings, where, area, region, work, filters, pixelSize, pxArea, input };
 }
 
+/** Area fraction of every phase of a label map over the analysed pixels (label 0 = outside, not counted). */
+function phaseFractions(labels: LabelMap, analysedPixels: number): NonNullable<PorosityResult['phases']> {
+  const counts = phaseCounts(labels);
+  return labels.phases.map((p) => {
+    const pixels = counts[p.id] ?? 0;
+    return { id: p.id, name: p.name, void: p.id === labels.voidPhase, pixels, fraction: pixels / analysedPixels, percent: (pixels / analysedPixels) * 100 };
+  });
+}
+
 /** Stages 4–5: measurements on the label map, and the result. */
 function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmentation: Segmentation, context: MeasureContext): PorosityDetail {
   const { warnings, where, area, region, work, filters, pixelSize, pxArea } = prep;
@@ -306,6 +316,7 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
     voidscopeVersion: VERSION,
     segmentation: segmentation.record,
     ...(reportConfidence ? { confidence: conf } : {}),
+    ...(rec.segmenter === 'model' || segmentation.labels.phases.length > 2 ? { phases: phaseFractions(segmentation.labels, count.analysedPixels) } : {}),
   };
   return { result, analysed: work, voids: voidMaskOfSeg(segmentation), labels: labelled.labels ?? null, regionMask: mask ?? null, segmentation };
 }

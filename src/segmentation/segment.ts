@@ -6,9 +6,9 @@
  *  - global: the 17 ImageJ 1.53t AutoThresholder methods and MultiOtsu, through threshold/ as is
  *    (computeThreshold + applyThreshold: the one void rule; nothing here compares pixels);
  *  - manual: a user threshold, through threshold/ (manualThreshold + applyThreshold);
- *  - auto, local, model: slots for the noise-aware default (auto/), Fiji Auto Local Threshold
- *    (local/) and learned segmentation (learned/, loaded lazily: tfjs never loads unless a model is
- *    used). Their specs are validated (spec.ts); their bodies are plugged in by those work items.
+ *  - auto: the noise-aware default (auto/); local: Fiji Auto Local Threshold (local/); model: learned
+ *    segmentation (learned/, loaded lazily: tfjs never loads unless a model is used). Their specs are
+ *    validated once in spec.ts.
  *
  * `segment(input, spec)` dispatches. Threshold segmenters also return the ThresholdResult (bin,
  * histogram) that PorosityResult.threshold reports, and the 0/1 void mask they applied, which the
@@ -137,8 +137,10 @@ export const SEGMENTERS = {
   // Fiji Auto Local Threshold (local/README.md): Fiji's parameter 0 means the method's default.
   local: (input: RegionInput, spec: Extract<SegmentSpec, { method: 'local' }>): Segmentation =>
     segmentLocal(areaInput(input), { name: spec.name, radius: spec.radius, param1: spec.p1 ?? 0, param2: spec.p2 ?? 0, voids: spec.voids }),
-  // Slot: learned segmentation from ./learned/ (imported lazily, async).
-  model: (_input: RegionInput, _spec: Extract<SegmentSpec, { method: 'model' }>): Promise<Segmentation> => Promise.reject(unsupported('segmentation with a trained model')),
+  // Learned segmentation (learned/README.md): loaded lazily, so TensorFlow.js and the model code load
+  // only when a model is used; asynchronous (the model file is read once per thread and cached).
+  model: async (input: RegionInput, spec: Extract<SegmentSpec, { method: 'model' }>): Promise<Segmentation> =>
+    (await import('./learned/predict.js')).segmentModel(areaInput(input), { path: spec.path }),
 } as const satisfies { [K in SegmentSpec['method']]: AnySegmenter<Extract<SegmentSpec, { method: K }>> };
 
 /** Run the segmenter the spec names. */

@@ -72,6 +72,11 @@ export interface PorosityResult {
   segmentation?: SegmentationRecord;
   /** Segmentation-sensitivity band and confidence (attached by segmenters that estimate them). */
   confidence?: SegmentationConfidence;
+  /**
+   * Area fraction of every phase of the label map (learned models and other segmenters with more than
+   * void/solid), over the analysed pixels; the void phase's fraction equals `voidFraction`.
+   */
+  phases?: { id: number; name: string; void: boolean; pixels: number; fraction: number; percent: number }[];
 }
 
 /** Everything measurePorosity computed, for overlays and tests (not JSON-friendly). */

@@ -79,7 +79,9 @@ export function formatPorosityText(r: PorosityResult): string {
   lines.push(`  filters      ${describeFilters(r.filters)}`);
   const h = r.threshold.histogram;
   const seg = r.segmentation;
-  if (seg && (seg.segmenter === 'local' || seg.segmenter === 'model')) {
+  if (seg?.segmenter === 'model' && seg.model) {
+    lines.push(`  segmenter    model ${seg.model.path ?? ''} (SHA-256 ${seg.model.sha256.slice(0, 12)}…; classes ${seg.model.classes.join(', ')}; ${seg.model.backend}); ${seg.source}`);
+  } else if (seg && (seg.segmenter === 'local' || seg.segmenter === 'model')) {
     lines.push(`  segmenter    ${seg.segmenter} ${seg.method} (${Object.entries(seg.params).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}); ${seg.source}`);
   } else {
     const allLabel = seg?.segmenter === 'auto' ? 'seed and grow thresholds' : '3-class thresholds';
@@ -92,6 +94,7 @@ export function formatPorosityText(r: PorosityResult): string {
   }
   lines.push(`  convention   ${r.convention}`);
   lines.push(`  void         ${r.porosityPercent.toFixed(2)} % (${r.voidPixels} of ${r.analysedPixels} px)`);
+  if (r.phases) lines.push(`  phases       ${r.phases.map((ph) => `${ph.name}${ph.void ? ' (void)' : ''} ${ph.percent.toFixed(2)} %`).join(', ')}`);
   const c = r.confidence;
   lines.push(
     c?.band

@@ -67,7 +67,7 @@ function plain<T>(x: T): T {
 
 /**
  * The SEM analysis spec of a study-file group's options (validated when the study file was read,
- * so this cannot fail on them). Paths are resolved: a mask relative to the study folder; `voidMask`
+ * so this cannot fail on them). Paths are resolved: a mask and a model relative to the study folder; `voidMask`
  * names a folder of the report, which gets one void-mask PNG per image (named like its overlay).
  */
 export function semSpecOf(options: Record<string, unknown>, root: string, reportDir: string, rel: string, overlay: string | null): AnalysisSpec {
@@ -75,6 +75,7 @@ export function semSpecOf(options: Record<string, unknown>, root: string, report
   return {
     ...spec,
     area: { ...spec.area, mask: spec.area.mask !== null ? resolve(root, spec.area.mask) : null },
+    segment: spec.segment.method === 'model' ? { ...spec.segment, path: resolve(root, spec.segment.path) } : spec.segment,
     outputs: { overlay, voidMask: spec.outputs.voidMask !== null ? join(resolve(reportDir, spec.outputs.voidMask), `${safeName(rel)}.png`) : null },
   };
 }
@@ -106,6 +107,23 @@ export async function analyseFiles(args: {
   const cache = args.resume && !args.noWrite ? await loadCache(out) : new Map<string, CacheEntry>();
   const newCache: Record<string, CacheEntry> = {};
   const files: LabelledFile[] = [...scan.sem, ...scan.sims];
+  // A model's files are inputs too: a retrained model (same folder) must not reuse cached results.
+  const modelHashes = new Map<string, string | null>();
+  const modelHashOf = async (options: Record<string, unknown>): Promise<string | null> => {
+    if (typeof options.model !== 'string') return null;
+    const dir = resolve(root, options.model);
+    if (!modelHashes.has(dir)) {
+      const h = createHash('sha256');
+      try {
+        for (const f of ['voidscope-model.json', 'model.json', 'weights.bin']) h.update(await readFile(join(dir.endsWith('.json') ? dirname(dir) : dir, f)));
+        modelHashes.set(dir, h.digest('hex'));
+      } catch {
+        modelHashes.set(dir, null); // the analysis reports the missing model file
+      }
+    }
+    return modelHashes.get(dir)!;
+  };
+  for (const f of scan.sem) await modelHashOf(f.options);
   const sidecarsOf = (rel: string): string[] => scan.auxiliary.filter((a) => a.role === 'sidecar' && a.owner === rel).map((a) => hashes.get(a.rel) ?? '');
   const keyOf = (f: LabelledFile): string =>
     createHash('sha256')
@@ -117,6 +135,7 @@ export async function analyseFiles(args: {
           total: f.total ? (hashes.get(f.total) ?? null) : null,
           side: sidecarsOf(f.rel),
           options: f.options,
+          model: typeof f.options.model === 'string' ? (modelHashes.get(resolve(root, f.options.model)) ?? null) : null,
           overlays,
         }),
       )
