@@ -14,7 +14,6 @@
  * histogram) that PorosityResult.threshold reports, and the 0/1 void mask they applied, which the
  * measurements reuse (voidMaskOf) instead of recomputing it from the label map.
  */
-import { VoidscopeError } from '../errors.js';
 import { SOLID, TWO_PHASES, VOID, type LabelMap, type LabelSpacing } from '../raster/labels.js';
 import { rememberVoidMask } from '../raster/void-mask.js';
 import type { Roi } from '../raster/types.js';
@@ -110,11 +109,6 @@ function thresholdSegmentation(input: RegionInput, thr: ThresholdResult, segment
     confidence: { separability: null, level: 'medium', band: null, warnings: [] },
   };
 }
-
-const unsupported = (what: string): VoidscopeError => new VoidscopeError('EUNSUPPORTED', `${what} is not available yet`);
-const notYet = (what: string): never => {
-  throw unsupported(what);
-};
 
 export const SEGMENTERS = {
   global(input, spec) {

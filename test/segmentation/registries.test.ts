@@ -4,7 +4,7 @@
  *    threshold/'s own computeThreshold + applyThreshold (wrapped, not re-implemented), with 0
  *    outside the analysed area; manual on a hand-made image with a known answer; auto recovers
  *    the constructed void band; local on a flat image gives Fiji's documented answer; model
- *    refuses without a model file;
+ *    loads the bundled model (and refuses a missing one with ENOENT);
  *  - PREFILTERS: median, Gaussian and background are filters/ as is;
  *  - METRICS: porosity and pores on a hand-made label map whose counts are known.
  * No files are read.
@@ -99,11 +99,19 @@ const SEGMENTER_CASES: { [K in SegmentSpec['method']]: () => void | Promise<void
     assert.equal(seg.labels.data.length, 64);
   },
   async model() {
-    // Learned segmentation is asynchronous (tfjs loads lazily): the slot rejects.
-    await assert.rejects(SEGMENTERS.model({ raster: threePhase(), area: null }, { method: 'model', path: 'm.json' }), isUnsupported);
+    // Learned segmentation is asynchronous (the model loads lazily): a missing model is ENOENT naming
+    // the file; the bundled model (samples/learned, 4 classes, void class "void") gives its 4 phases.
+    await assert.rejects(
+      SEGMENTERS.model({ raster: threePhase(), area: null }, { method: 'model', path: 'no/such/model' }),
+      (e: unknown) => e instanceof VoidscopeError && e.code === 'ENOENT' && /no[\\/]such[\\/]model/.test(e.message),
+    );
+    const seg = await SEGMENTERS.model({ raster: threePhase(), area: null }, { method: 'model', path: 'samples/learned/model' });
+    assert.deepEqual(seg.labels.phases.map((p) => p.name), ['void', 'binder', 'electrolyte', 'active']);
+    assert.equal(seg.labels.phases.find((p) => p.id === seg.labels.voidPhase)!.name, 'void');
+    assert.equal(seg.record.segmenter, 'model');
+    assert.equal(seg.record.model!.classes.length, 4);
   },
 };
-const isUnsupported = (e: unknown): boolean => e instanceof VoidscopeError && e.code === 'EUNSUPPORTED' && /not available yet/.test(e.message);
 
 test('SEGMENTERS: every member has a case and passes it', async () => {
   assert.deepEqual(Object.keys(SEGMENTER_CASES).sort(), Object.keys(SEGMENTERS).sort());
