@@ -63,6 +63,26 @@ export { voidFraction, type VoidCount } from './segmentation/metrics/porosity.js
 export type { AnalysisRegion } from './segmentation/metrics/region.js';
 export { imagejGaussianBlur, imagejGaussianAccuracy } from './segmentation/filters/gaussian.js';
 export { medianFilter, circularKernel } from './segmentation/filters/median.js';
+export { subtractBackground, parseBackgroundOptions, describeBackground, type SubtractBackgroundOptions, type BackgroundSpec } from './segmentation/filters/subtract-background.js';
+// The automatic segmenter (the default), its band and the noise report (segmentation/auto/README.md).
+export { segmentAuto, noiseReport, speckleReport, thresholdBand, bandForThreshold, thresholdConfidence, groupBands, type AutoSpec, type NoiseReport } from './segmentation/auto/index.js';
+// Fiji Auto Local Threshold (segmentation/local/README.md).
+export { segmentLocal, localThreshold, parseLocalSpec, type LocalSpec } from './segmentation/local/index.js';
+// Learned segmentation (segmentation/learned/README.md); TensorFlow.js loads only when training.
+export {
+  trainModel,
+  trainModelFromFiles,
+  writeModel,
+  loadModel,
+  segmentModel,
+  predictClasses,
+  readLabelImage,
+  LABEL_COLOURS,
+  type LearnedModel,
+  type TrainOptions,
+  type TrainResult,
+  type TrainingImage,
+} from './segmentation/learned/index.js';
 export {
   THRESHOLD_METHODS,
   ALL_THRESHOLD_METHODS,
