@@ -4,17 +4,8 @@
  * Never Math.random.
  */
 
-/** mulberry32: a small, well-known 32-bit seeded PRNG; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/random.ts: the library's seeded training uses the same generator). */
+export { mulberry32 } from '../../src/random.js';
 
 /** One standard-normal draw by Box–Muller from two uniforms (the first kept away from 0). */
 export function normal(rnd: () => number): number {
