@@ -176,6 +176,9 @@ description: >-
   conductivities are illustrative, built only so that the published statements hold (1.5 wt % best in
   retention and rate capability together, poor high-rate performance at 0.5 wt %, rate test up to 1.0 C).
   Each value's source is shown in the report (see also samples/README.md).
+# The learned-segmentation example (samples/learned: one image, its scribbles and model) is not part of the study.
+ignore:
+  - learned/**
 groups:
   - name: SEM cathode
     kind: sem

@@ -161,6 +161,8 @@ export function labelWithStudy(all: string[], study: StudyConfig): ScanResult {
   const side = sidecarsOf(all);
   const claimed = new Map<string, string>();
   const ecFiles = new Set<string>();
+  // The study's `ignore:` globs: files left out on purpose, neither analysed nor listed as unlabelled.
+  const ignored = study.ignore && study.ignore.length ? picomatch(study.ignore, { dot: false }) : (): boolean => false;
   for (const t of study.electrochemistry.tables) {
     const m = picomatch(t, { dot: false });
     const hits = all.filter((f) => f === t || m(f));
@@ -180,7 +182,7 @@ export function labelWithStudy(all: string[], study: StudyConfig): ScanResult {
   for (const g of study.groups) {
     const inc = picomatch(g.files, { dot: false });
     const exc = g.exclude.length ? picomatch(g.exclude) : () => false;
-    const hits = all.filter((f) => inc(f) && !exc(f) && !side.has(f) && !ecFiles.has(f));
+    const hits = all.filter((f) => inc(f) && !exc(f) && !side.has(f) && !ecFiles.has(f) && !ignored(f));
     if (hits.length === 0) res.warnings.push(`group "${g.name}" matches no file (${g.files.join(', ')})`);
     for (const f of hits) {
       if (claimed.has(f)) {
@@ -198,6 +200,7 @@ export function labelWithStudy(all: string[], study: StudyConfig): ScanResult {
   for (const f of all) {
     if (claimed.has(f) || side.has(f) || ecFiles.has(f) || totals.has(f)) continue;
     if (study.source && basename(f) === basename(study.source) && !f.includes('/')) continue;
+    if (ignored(f)) continue;
     const ext = extname(f).toLowerCase();
     if (IMAGE_EXTS.has(ext) || ext === '.bif6' || ext === '.bif' || ext === '.imzml') {
       res.unlabelled.push({ file: f, reason: 'not matched by any group of the study file' });

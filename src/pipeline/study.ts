@@ -107,6 +107,8 @@ export interface StudyConfig {
   name: string | null;
   description: string | null;
   groups: StudyGroup[];
+  /** Files the study leaves out on purpose (globs relative to the study folder): neither analysed nor listed as unlabelled. */
+  ignore?: string[];
   electrochemistry: ElectrochemSpec;
   recommendation: RecommendationRule;
   /** The study file this came from (absolute path), or null when labels come from paths. */
@@ -229,7 +231,7 @@ export function parseStudy(text: string, file: string): StudyConfig {
   };
 
   if (!isObj(raw)) return fail([], 'the study file must be a mapping with at least "groups"');
-  checkKeys(raw, [], ['version', 'name', 'description', 'groups', 'electrochemistry', 'recommendation']);
+  checkKeys(raw, [], ['version', 'name', 'description', 'groups', 'ignore', 'electrochemistry', 'recommendation']);
   if (raw.version !== undefined && raw.version !== 1) fail(['version'], `unsupported study-file version ${show(raw.version)} (this voidscope reads version 1)`);
   if (!Array.isArray(raw.groups) || raw.groups.length === 0) fail(['groups'], 'expected a list of groups (each with kind and files)');
 
@@ -366,6 +368,7 @@ export function parseStudy(text: string, file: string): StudyConfig {
     name: raw.name === undefined ? null : str(raw.name, ['name']),
     description: raw.description === undefined ? null : String(raw.description),
     groups,
+    ignore: raw.ignore === undefined ? [] : strList(raw.ignore, ['ignore']),
     electrochemistry,
     recommendation,
     source: file,

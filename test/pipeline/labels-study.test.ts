@@ -254,3 +254,15 @@ test('voidscope init takes the rule\'s rate pair and retention cycle from the cy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("study file ignore: globs leave files out on purpose (not analysed, not listed as unlabelled); other strays are still listed", () => {
+  const s = parseStudy(
+    'version: 1\nignore: [learned/**]\ngroups:\n  - name: cath\n    kind: sem\n    electrode: cathode\n    files: "sem/**/*.png"\n',
+    'v.yaml',
+  );
+  assert.deepEqual(s.ignore, ['learned/**']);
+  const r = labelWithStudy(['sem/NBR1.5/pristine/a.png', 'learned/img.png', 'learned/img.scribbles.png', 'stray.png'], s);
+  assert.deepEqual(r.sem.map((f) => f.rel), ['sem/NBR1.5/pristine/a.png']);
+  assert.deepEqual(r.unlabelled, [{ file: 'stray.png', reason: 'not matched by any group of the study file' }]);
+  assert.throws(() => parseStudy('version: 1\nignore: 3\ngroups:\n  - kind: sem\n    files: a\n', 'v.yaml'), /ignore/);
+});
