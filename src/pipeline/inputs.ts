@@ -251,6 +251,18 @@ export function labelWithoutStudy(all: string[], pattern: PathPattern | null): S
     if ((ext === '.csv' || ext === '.tsv' || (ext === '.json' && inEc)) && (inEc || names.kind === undefined)) {
       if (/(^|\/)cycling\//i.test(f) || /cell\d+/i.test(basename(f))) res.cycling.push({ rel: f, electrode: null, binderWtPct: null, source: null });
       else if (inEc) res.tables.push(f);
+      else {
+        // Never dropped silently: a table outside the electrochemistry folders may be a SIMS map export
+        // (count CSV) or a results table; the user learns it was not used and how to include it.
+        res.unlabelled.push({
+          file: f,
+          reason: 'a table outside an electrochemistry folder and with no SIMS word (sims, tof, Li+) in its name: put results tables in electrochem/, or name the file or use a study file',
+        });
+      }
+      continue;
+    }
+    if (ext === '.txt' && names.kind === undefined && !inEc) {
+      res.unlabelled.push({ file: f, reason: 'a text file with no SIMS word (sims, tof, Li+) in its name: name it or use a study file to analyse it as a SIMS map' });
       continue;
     }
     let kind = names.kind;

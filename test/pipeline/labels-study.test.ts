@@ -266,3 +266,11 @@ test("study file ignore: globs leave files out on purpose (not analysed, not lis
   assert.deepEqual(r.unlabelled, [{ file: 'stray.png', reason: 'not matched by any group of the study file' }]);
   assert.throws(() => parseStudy('version: 1\nignore: 3\ngroups:\n  - kind: sem\n    files: a\n', 'v.yaml'), /ignore/);
 });
+
+test('flat folder without a study file: a stray CSV or text file (possibly a SIMS export) is listed as unlabelled, never dropped silently', () => {
+  const r = labelWithoutStudy(['cathode_NBR1.5_pristine_1.tif', 'anode_NBR1.5_map.csv', 'notes.txt', 'electrochem/results.csv'], null);
+  assert.deepEqual(r.sem.map((f) => f.rel), ['cathode_NBR1.5_pristine_1.tif']);
+  assert.deepEqual(r.tables, ['electrochem/results.csv']);
+  assert.deepEqual(r.unlabelled.map((u) => u.file), ['anode_NBR1.5_map.csv', 'notes.txt']);
+  assert.match(r.unlabelled[0]!.reason, /no SIMS word/);
+});
