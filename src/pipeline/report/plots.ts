@@ -88,6 +88,9 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
         lo: v.porosity.ci95?.low ?? v.porosity.mean!,
         hi: v.porosity.ci95?.high ?? v.porosity.mean!,
         n: v.porosity.n,
+        // The segmentation band (mean of the images' band ends), drawn apart from the interval over images.
+        bandLow: v.band?.low ?? null,
+        bandHigh: v.band?.high ?? null,
       })),
   );
   const porImages = r.sem
@@ -98,7 +101,11 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
   for (const e of new Set(porRaw.map((p) => p.electrode))) {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const p of porRaw) if (p.electrode === e) (lo = Math.min(lo, p.mean)), (hi = Math.max(hi, p.mean));
+    for (const p of porRaw) {
+      if (p.electrode !== e) continue;
+      lo = Math.min(lo, p.mean, p.bandLow ?? p.mean);
+      hi = Math.max(hi, p.mean, p.bandHigh ?? p.mean);
+    }
     for (const p of porImages) if (p.electrode === e) (lo = Math.min(lo, p.porosity)), (hi = Math.max(hi, p.porosity));
     const pad = Math.max((hi - lo) * 0.25, 0.5);
     axisOf.set(e, [Math.max(0, lo - pad), Math.min(100, hi + pad)]);
@@ -131,6 +138,11 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
         height: 230,
         layer: [
           { transform: [...mine, ...onlyMeans], mark: { type: 'line', opacity: 0.5 }, encoding: { x: binderAxis, y: { field: 'mean', ...y }, color } },
+          {
+            transform: [...mine, ...onlyMeans, { filter: 'datum.bandLow !== null && datum.bandHigh !== null' }],
+            mark: { type: 'rule', strokeWidth: 9, opacity: 0.25 },
+            encoding: { x: binderAxis, y: { field: 'bandLow', ...y }, y2: { field: 'bandHigh' }, color },
+          },
           { transform: [...mine, ...onlyMeans], mark: { type: 'rule' }, encoding: { x: binderAxis, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color } },
           {
             transform: [...mine, ...onlyMeans],
@@ -152,7 +164,11 @@ export function plotSpecs(r: StudyResult): Array<Omit<Plot, 'svg'>> {
       name: 'porosity-vs-binder.svg',
       title: 'Porosity per state and cycle count vs binder content',
       caption:
-        'Mean porosity per binder content, state and cycle count (images of different cycle counts are never pooled); vertical lines are 95 % Student-t intervals over images (n counts images, treated as independent; none when n = 1); small dots are the individual images. ' +
+        'Mean porosity per binder content, state and cycle count (images of different cycle counts are never pooled); vertical lines are 95 % Student-t intervals over images (n counts images, treated as independent; none when n = 1); ' +
+        (porRaw.some((p) => p.bandLow !== null)
+          ? 'wide translucent bars are the segmentation band (the group mean with every image at its band ends: how far the porosity moves when the segmentation boundary moves within what the images cannot distinguish), kept apart from the spread between images; '
+          : 'no segmentation band is available for these images; ') +
+        'small dots are the individual images. ' +
         'The y axis spans the data, not the intervals' +
         (cut.length ? `; intervals reaching past it (or past 0–100 %) are cut at the edge and marked ▲/▼: ${cut.join('; ')}.` : '; no interval reaches past it.'),
       spec: {
