@@ -115,7 +115,8 @@ export {
 } from './segmentation/porosity.js';
 export { analyzePorosity, analyzeThresholds } from './segmentation/analyze.js';
 export type { AppliedFilter, PorosityDetail, PorosityResult, ThresholdsResult } from './segmentation/types.js';
-export { renderOverlay, drawOverlay, voidMaskPng, OVERLAY_PALETTE, type OverlayInput, type OverlayPngOptions } from './render/overlay.js';
+export { renderOverlay, drawOverlay, voidMaskPng, OVERLAY_PALETTE, PHASE_TINT_ALPHA, type OverlayInput, type OverlayPhases, type OverlayPngOptions } from './render/overlay.js';
+export { LABEL_COLOURS as PHASE_COLOURS, phaseColour, phaseColours } from './raster/phase-colours.js';
 
 // TOF-SIMS ------------------------------------------------------------------------------------
 export {

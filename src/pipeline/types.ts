@@ -43,6 +43,16 @@ export interface PoreStats {
   d90: number | null;
 }
 
+/** The model a learned segmentation used (SemImage.segmentation.model). */
+export interface SemModel {
+  /** Model folder, relative to the study folder (with '/') when inside it, else as recorded (absolute); null when not recorded. */
+  path: string | null;
+  /** SHA-256 of the model's files (hex). */
+  sha256: string;
+  backend?: string;
+  classes?: string[];
+}
+
 /** One SEM image: what was measured and how. */
 export interface SemImage {
   file: string;
@@ -72,8 +82,14 @@ export interface SemImage {
   raw: Record<string, unknown> | null;
   /** Pre-filters in the order applied, in words ("Gaussian σ 1 px", "none"). */
   prefilters?: string;
-  /** How the image was segmented (segmenter family, method, thresholds in grey values). */
-  segmentation?: { segmenter: string; method: string; thresholds: number[] };
+  /**
+   * How the image was segmented (segmenter family, method, thresholds in grey values) and, for a learned
+   * segmentation, the model: its folder (relative to the study folder when inside it, else absolute), its SHA-256,
+   * inference backend and classes.
+   */
+  segmentation?: { segmenter: string; method: string; thresholds: number[]; model?: SemModel };
+  /** Area fraction of every phase of a multi-phase segmentation (learned models), in % of the analysed area. */
+  phases?: { name: string; percent: number; void: boolean }[];
   /** Segmentation-sensitivity band and confidence, where the segmenter estimates them. */
   confidence?: SegmentationConfidence;
 }

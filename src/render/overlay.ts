@@ -9,12 +9,17 @@
  *  - when calibrated, a scale bar with its length, drawn above the data bar.
  * The overlay PNG is an 8-bit palette PNG (see OVERLAY_PALETTE); `drawOverlay` gives the exact
  * RGBA picture the palette approximates, and `renderOverlay(…, { colours: 'exact' })` writes it as RGB.
+ * Multi-phase label maps (more than two phases, e.g. a learned segmenter's void/binder/electrolyte/active):
+ * every non-void phase is tinted too, in its phase colour (raster/phase-colours.ts: the scribble colour key),
+ * and a legend (class name and swatch) is drawn at the top right of the analysed area; such overlays are
+ * written as RGB in exact colours (the palette holds no phase tints). Two-phase overlays are unchanged.
  * Void mask: 0/255 grey PNG of the full image size, 255 = void (0 in the data bar and
  * outside the analysed region).
  */
 import { LITTLE_ENDIAN, type Raster, type Roi } from '../raster/types.js';
 import type { LabelMap } from '../raster/labels.js';
 import { voidMaskOf } from '../raster/void-mask.js';
+import { phaseColours } from '../raster/phase-colours.js';
 import sharp from 'sharp';
 import {
   displayGrey,
@@ -52,6 +57,18 @@ export interface OverlayInput {
   voids: Uint8Array;
   labels: Int32Array | null;
   regionMask: Uint8Array | null;
+  /** The non-void phases of a multi-phase label map, tinted each in its colour with a legend (absent/null: two-phase overlay). */
+  phases?: OverlayPhases | null;
+}
+
+/** What a multi-phase overlay tints beyond the void phase. */
+export interface OverlayPhases {
+  /** Phase id per analysed pixel (width × analysed height: the label map's data; 0 = outside the analysed area). */
+  data: Uint8Array;
+  /** Name of the void phase (the legend's first row, in the pore tint). */
+  voidName: string;
+  /** The tinted phases (every phase but the void one), in legend order. */
+  tints: readonly { id: number; name: string; colour: readonly [number, number, number] }[];
 }
 type PorosityDetail = OverlayInput;
 
@@ -75,7 +92,24 @@ export function labelOverlayInput(o: {
   region: { roi: Roi; mask?: Uint8Array | null };
   caption: OverlayCaption;
   pixelSize: OverlayInput['result']['pixelSize'];
+  /**
+   * Colour per phase id of a label map with more than two phases (default: raster/phase-colours.ts phaseColours,
+   * the scribble colour key); a phase given null is not tinted. Ignored for two-phase maps (their overlay tints the void phase only).
+   */
+  phaseColours?: readonly (readonly [number, number, number] | null | undefined)[];
 }): OverlayInput {
+  const map = o.labels;
+  let phases: OverlayPhases | null = null;
+  if (map.phases.length > 2) {
+    const colours = o.phaseColours ?? phaseColours(map.phases);
+    const voidName = map.phases.find((p) => p.id === map.voidPhase)?.name ?? 'void';
+    const tints: { id: number; name: string; colour: readonly [number, number, number] }[] = [];
+    for (const p of map.phases) {
+      const colour = colours[p.id];
+      if (p.id !== map.voidPhase && colour) tints.push({ id: p.id, name: p.name, colour });
+    }
+    phases = { data: map.data, voidName, tints };
+  }
   return {
     result: {
       roi: o.region.roi,
@@ -90,6 +124,7 @@ export function labelOverlayInput(o: {
     labels: o.pores,
     // Inside the ROI the label map is 0 exactly where the mask excludes a pixel.
     regionMask: o.region.mask ? o.labels.data : null,
+    phases,
   };
 }
 
@@ -98,6 +133,8 @@ const SPECK: Rgba = [255, 215, 0, 170];
 const OUTSIDE: Rgba = [0, 0, 0, 120];
 const OUTLINE: Rgba = [0, 230, 255, 255];
 const CAPTION_BOX: Rgba = [0, 0, 0, 170];
+/** Opacity of a non-void phase's tint (lighter than the pores' 150: phases cover most of the picture, whose texture should stay readable). */
+export const PHASE_TINT_ALPHA = 100;
 
 function formatNumber(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
@@ -296,6 +333,31 @@ function paintClasses<T extends Uint32Array | Uint8Array>(grey: Uint8Array, widt
   outside(y1 * width, height * width);
 }
 
+/**
+ * Tint the non-void phases of a multi-phase overlay (after paintClasses): inside the ROI, each pixel of a tinted phase
+ * becomes mix(grey, phase colour, PHASE_TINT_ALPHA) per channel. Void pixels (pores, specks), phase 0 (outside the
+ * analysed area) and untinted phases keep paintClasses' colour.
+ */
+function paintPhases(grey: Uint8Array, width: number, detail: PorosityDetail, out: Uint32Array): void {
+  const phases = detail.phases;
+  if (!phases || phases.tints.length === 0) return;
+  // Per phase id: 256 packed RGBA words (one per display grey), or none.
+  const luts: (Uint32Array | undefined)[] = [];
+  for (const t of phases.tints) {
+    const bytes = new Uint8Array(4 * 256);
+    for (let g = 0; g < 256; g++) bytes.set([mix(g, t.colour[0], PHASE_TINT_ALPHA), mix(g, t.colour[1], PHASE_TINT_ALPHA), mix(g, t.colour[2], PHASE_TINT_ALPHA), 255], 4 * g);
+    luts[t.id] = new Uint32Array(bytes.buffer);
+  }
+  const { roi } = detail.result;
+  const data = phases.data;
+  for (let y = roi.y; y < roi.y + roi.height; y++) {
+    for (let i = y * width + roi.x, e = i + roi.width; i < e; i++) {
+      const lut = luts[data[i]!];
+      if (lut) out[i] = lut[grey[i]!]!;
+    }
+  }
+}
+
 interface Rect {
   x0: number;
   y0: number;
@@ -356,14 +418,52 @@ function decorations(width: number, height: number, detail: PorosityDetail): { o
     );
     items.push({ rect: r, draw: (img, ox, oy) => drawScaleBarLayout(img, sb, ox, oy) });
   }
+  if (detail.phases && detail.phases.tints.length > 0) items.push(legend(detail.phases, roi, size, pad, rect));
   return { outline: Math.max(1, Math.round(width / 500)), items };
+}
+
+/**
+ * The legend of a multi-phase overlay, at the top right of the analysed area (below the caption where they would
+ * overlap): one row per class, a swatch in the class's colour (opaque) and its name: first the void phase in the
+ * pore tint ("<void name> (pores)"), then the tinted phases.
+ */
+function legend(phases: OverlayPhases, roi: Roi, size: FontSize, pad: number, caption: Rect): Decoration {
+  const rows: { name: string; colour: Rgba }[] = [
+    { name: `${phases.voidName} (pores)`, colour: [PORE[0], PORE[1], PORE[2], 255] },
+    ...phases.tints.map((t) => ({ name: t.name, colour: [t.colour[0], t.colour[1], t.colour[2], 255] as Rgba })),
+  ];
+  const lh = textHeight(size);
+  const swatch = Math.round(lh * 0.6);
+  const gap = pad;
+  let tw = 0;
+  for (const r of rows) tw = Math.max(tw, textWidth(r.name, size));
+  const w = Math.min(roi.width, 2 * pad + swatch + gap + tw);
+  const h = 2 * pad + rows.length * lh;
+  const x = roi.x + roi.width - w;
+  const y = caption.x1 > x ? caption.y1 : roi.y;
+  let rect = fillArea(x, y, w, h);
+  rows.forEach((r, k) => (rect = union(rect, textArea(x + pad + swatch + gap, y + pad + k * lh, r.name, size))));
+  return {
+    rect,
+    draw: (img, ox, oy) => {
+      fillRect(img, x - ox, y - oy, w, h, CAPTION_BOX);
+      rows.forEach((r, k) => {
+        const ry = y + pad + k * lh;
+        fillRect(img, x + pad - ox, ry + Math.round((lh - swatch) / 2) - oy, swatch, swatch, r.colour);
+        drawText(img, x + pad + swatch + gap - ox, ry - oy, r.name, { size, color: 'white' });
+      });
+    },
+  };
 }
 
 /** Draw the overlay into an RGBA picture of the full image (data bar included), in exact colours. */
 export function drawOverlay(raster: Raster, detail: PorosityDetail): RgbaImage {
   const { width, height } = raster;
   const img: RgbaImage = { width, height, data: new Uint8Array(width * height * 4) };
-  paintClasses(displayGrey(raster), width, height, detail, TINT_LUT.packed, new Uint32Array(img.data.buffer));
+  const grey = displayGrey(raster);
+  const out = new Uint32Array(img.data.buffer);
+  paintClasses(grey, width, height, detail, TINT_LUT.packed, out);
+  paintPhases(grey, width, detail, out);
   const { outline, items } = decorations(width, height, detail);
   strokeRect(img, detail.result.roi, OUTLINE, outline);
   for (const d of items) d.draw(img, 0, 0);
@@ -373,9 +473,11 @@ export function drawOverlay(raster: Raster, detail: PorosityDetail): RgbaImage {
 /**
  * The overlay as palette indices (see OVERLAY_PALETTE): every pixel's class colour from a lookup table; the
  * outline (opaque) set directly; caption and scale bar drawn in exact colours on small RGBA pieces holding the
- * exact picture underneath, and each pixel they change given the nearest palette colour.
+ * exact picture underneath, and each pixel they change given the nearest palette colour. Two-phase overlays only
+ * (the palette holds no phase tints): a multi-phase input is a RangeError (drawOverlay draws it).
  */
 export function drawOverlayIndexed(raster: Raster, detail: PorosityDetail, into?: Uint8Array): Uint8Array {
+  if (detail.phases && detail.phases.tints.length > 0) throw new RangeError('a multi-phase overlay has no palette form (the palette holds no phase tints): draw it with drawOverlay');
   const { width, height } = raster;
   const grey = displayGrey(raster);
   // (every pixel is written, so a reused buffer needs no clearing)
@@ -454,7 +556,7 @@ export interface OverlayPngOptions {
   /**
    * 'palette' (default): 8-bit palette PNG in the colours of OVERLAY_PALETTE (grey within ±1 level, tints within
    * ±2 of the exact ones): a third of the bytes of RGB to draw and write. 'exact': RGB PNG of drawOverlay's colours
-   * (zlib level 2, about 8× the CPU time of the default).
+   * (zlib level 2, about 8× the CPU time of the default). Multi-phase overlays (OverlayInput.phases) are always 'exact'.
    */
   colours?: 'palette' | 'exact';
   /**
@@ -467,7 +569,9 @@ export interface OverlayPngOptions {
 
 /** Overlay PNG bytes (see OverlayPngOptions). */
 export async function renderOverlay(raster: Raster, detail: PorosityDetail, options: OverlayPngOptions = {}): Promise<Buffer> {
-  if (options.colours === 'exact') {
+  // A multi-phase overlay is always exact RGB: the 256-colour palette has no room for the phase tints, and the
+  // ≈ 0.2 s of CPU per 3 Mpx it costs is small beside the learned segmenter that made the map (seconds per Mpx).
+  if (options.colours === 'exact' || (detail.phases && detail.phases.tints.length > 0)) {
     const img = drawOverlay(raster, detail);
     // RGB (the overlay is opaque; alpha dropped by libvips), zlib level 2 without adaptive filtering.
     return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } })

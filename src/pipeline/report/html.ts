@@ -7,7 +7,7 @@
 import { formatBinder } from '../labels.js';
 import type { StudyResult } from '../types.js';
 import type { Plot } from './plots.js';
-import { fmt, fmtCi, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
+import { fmt, fmtCi, methodText, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
 
 export interface Thumb {
   kind: 'overlay' | 'heatmap';
@@ -140,7 +140,7 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
     H.push(
       `<tr><td>${esc(s.file)}${s.cached ? ' <span class="muted">(cached)</span>' : ''}</td><td>${esc(s.label.electrode)}</td><td class="num">${formatBinder(s.label.binderWtPct)}</td><td>${esc(s.label.state)}${s.label.cycles ? ` (${s.label.cycles})` : ''}</td>`,
       s.status === 'ok'
-        ? `<td class="num">${fmt(s.porosityPercent)}</td><td>${esc(s.method)}</td><td>${esc(s.prefilters ?? '')}</td><td class="num">${esc(s.threshold)}</td><td>${esc(s.polarity)}</td><td>${s.roi ? `${s.roi.x},${s.roi.y},${s.roi.width}×${s.roi.height}` : ''}</td><td class="num">${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'}</td><td>${esc(s.pixelSize?.source ?? '')}</td><td class="num">${s.pores?.count ?? ''}</td><td class="num">${s.pores ? `${fmt(s.pores.d50)} ${esc(s.pores.unit)}` : ''}</td>`
+        ? `<td class="num">${fmt(s.porosityPercent)}</td><td>${esc(methodText(s))}</td><td>${esc(s.prefilters ?? '')}</td><td class="num">${esc(s.threshold)}</td><td>${esc(s.polarity)}</td><td>${s.roi ? `${s.roi.x},${s.roi.y},${s.roi.width}×${s.roi.height}` : ''}</td><td class="num">${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'}</td><td>${esc(s.pixelSize?.source ?? '')}</td><td class="num">${s.pores?.count ?? ''}</td><td class="num">${s.pores ? `${fmt(s.pores.d50)} ${esc(s.pores.unit)}` : ''}</td>`
         : `<td colspan="10" class="fail">failed: ${esc(s.error?.message)}</td>`,
       '</tr>',
     );

@@ -7,7 +7,7 @@ import { formatBinder } from '../labels.js';
 import { metricInfo } from '../electrochem.js';
 import { rateCapabilityOf } from '../recommend.js';
 import { imageBand, imageLevel } from '../summary.js';
-import type { BinderSummary, GroupBand, SemStateSummary, StudyResult, Stat } from '../types.js';
+import type { BinderSummary, GroupBand, SemImage, SemStateSummary, StudyResult, Stat } from '../types.js';
 
 export type Cell = number | string | null;
 
@@ -258,8 +258,36 @@ export function summaryColumns(r: StudyResult): SummaryColumn[] {
   return cols;
 }
 
-/** Per-image porosity rows. */
+/** The model of a learned segmentation in words: its folder and SHA-256 prefix, "models/hard-binder (SHA-256 ced84bbc2f3b)" (null without a model). */
+export function modelText(s: SemImage): string | null {
+  const m = s.segmentation?.model;
+  if (!m) return null;
+  return `${m.path ?? '(path not recorded)'} (SHA-256 ${m.sha256.slice(0, 12)})`;
+}
+
+/** The segmenter of an image in words: the segmenter family, and the model for a learned segmentation ("model models/hard-binder (SHA-256 ced84bbc2f3b)"). */
+export function segmenterText(s: SemImage): string | null {
+  const seg = s.segmentation;
+  if (!seg) return null;
+  const m = modelText(s);
+  return m ? `${seg.segmenter} ${m}` : seg.segmenter;
+}
+
+/** The method column of the per-image tables (report.md, index.html): the method, and the model for a learned segmentation. */
+export function methodText(s: SemImage): string {
+  const m = modelText(s);
+  return m ? `${s.method ?? ''}; model ${m}` : s.method ?? '';
+}
+
+/** Area fraction of each phase in words: "void 9.11; binder 12.41; …" (%; null when the analysis gives none). */
+export function phasesText(s: SemImage): string | null {
+  if (!s.phases || s.phases.length === 0) return null;
+  return s.phases.map((p) => `${p.name} ${p.percent.toFixed(2)}`).join('; ');
+}
+
+/** Per-image porosity rows (a "phases (%)" column when any image has per-phase area fractions). */
 export function porosityRows(r: StudyResult): Array<Record<string, Cell>> {
+  const anyPhases = r.sem.some((s) => s.phases && s.phases.length > 0);
   return r.sem.map((s) => ({
     file: s.file,
     electrode: s.label.electrode,
@@ -279,7 +307,8 @@ export function porosityRows(r: StudyResult): Array<Record<string, Cell>> {
     threshold: s.threshold,
     polarity: s.polarity,
     prefilters: s.prefilters ?? null,
-    segmenter: s.segmentation?.segmenter ?? null,
+    segmenter: segmenterText(s),
+    ...(anyPhases ? { 'phases (%)': phasesText(s) } : {}),
     'void_fraction_band_low (1)': s.confidence?.band?.low ?? null,
     'void_fraction_band_high (1)': s.confidence?.band?.high ?? null,
     'roi_x (px)': s.roi?.x ?? null,

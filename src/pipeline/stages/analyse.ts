@@ -8,11 +8,11 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../../version.js';
 import { runTasks, type AnalysisOutcome, type AnalysisTask, type Analyzers } from '../analyze.js';
 import type { LabelledFile, ScanResult } from '../inputs.js';
-import type { FileLabel, Failure, PoreStats, SemImage, SimsMap } from '../types.js';
+import type { FileLabel, Failure, PoreStats, SemImage, SemModel, SimsMap } from '../types.js';
 import { parseAnalysisSpec, type AnalysisSpec } from '../../segmentation/spec.js';
 import { describeFilters } from '../../segmentation/prefilter.js';
 import type { PorosityResult } from '../../segmentation/types.js';
@@ -215,7 +215,7 @@ export async function analyseFiles(args: {
     }
     const row =
       f.label.kind === 'sem'
-        ? semRow(rel, f.label, f.options, o.outcome.result as unknown as PorosityResult, o.cached, o.overlay)
+        ? semRow(rel, f.label, f.options, o.outcome.result as unknown as PorosityResult, o.cached, o.overlay, root)
         : simsRow(rel, f.label, f.options, f.total, o.outcome.result as unknown as SimsMapResult, o.cached);
     row.raw = relativise(relativise(row.raw, tmp), root);
     if (f.label.kind === 'sem') sem.push(row as SemImage);
@@ -230,8 +230,30 @@ export async function analyseFiles(args: {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** The report row of one analysed SEM image (a PorosityResult as plain JSON). */
-export function semRow(file: string, label: FileLabel, options: Record<string, unknown>, r: PorosityResult, cached: boolean, overlay: string | null): SemImage {
+/**
+ * The model of a learned segmentation as the report shows it: its folder relative to the study folder `root` when
+ * inside it (with '/'), else as recorded.
+ */
+export function semModel(m: unknown, root?: string): SemModel | null {
+  if (!m || typeof m !== 'object') return null;
+  const o = m as { sha256?: unknown; path?: unknown; backend?: unknown; classes?: unknown };
+  if (typeof o.sha256 !== 'string') return null;
+  let path = typeof o.path === 'string' && o.path !== '' ? o.path : null;
+  if (path !== null && root !== undefined && isAbsolute(path)) {
+    const rel = relative(root, path);
+    if (rel === '') path = '.';
+    else if (!rel.startsWith('..') && !isAbsolute(rel)) path = rel.split(sep).join('/');
+  }
+  return {
+    path,
+    sha256: o.sha256,
+    ...(typeof o.backend === 'string' ? { backend: o.backend } : {}),
+    ...(Array.isArray(o.classes) ? { classes: o.classes.map(String) } : {}),
+  };
+}
+
+/** The report row of one analysed SEM image (a PorosityResult as plain JSON); `root`: the study folder (model paths are shown relative to it). */
+export function semRow(file: string, label: FileLabel, options: Record<string, unknown>, r: PorosityResult, cached: boolean, overlay: string | null, root?: string): SemImage {
   // (Test analysers may return partial results: every field is read as optional.)
   const p = r.pores as PorosityResult['pores'] | undefined;
   const poreStats: PoreStats | null = p
@@ -242,6 +264,10 @@ export function semRow(file: string, label: FileLabel, options: Record<string, u
   if (p) raw.pores = { ...p, list: undefined };
   const vf = num(r.voidFraction);
   const seg = r.segmentation;
+  const model = seg ? semModel(seg.model, root) : null;
+  const phases = Array.isArray(r.phases)
+    ? r.phases.filter((x) => typeof x?.name === 'string' && num(x.percent) !== null).map((x) => ({ name: x.name, percent: x.percent, void: x.void === true }))
+    : [];
   return {
     file,
     label,
@@ -263,7 +289,8 @@ export function semRow(file: string, label: FileLabel, options: Record<string, u
     options,
     raw: plain(raw),
     ...(Array.isArray(r.filters) ? { prefilters: describeFilters(r.filters) } : {}),
-    ...(seg ? { segmentation: { segmenter: seg.segmenter, method: seg.method, thresholds: seg.thresholds } } : {}),
+    ...(seg ? { segmentation: { segmenter: seg.segmenter, method: seg.method, thresholds: seg.thresholds, ...(model ? { model } : {}) } } : {}),
+    ...(phases.length ? { phases } : {}),
     ...(r.confidence ? { confidence: r.confidence } : {}),
   };
 }

@@ -14,7 +14,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { VoidscopeError } from '../../errors.js';
 import { readImage } from '../../raster/read.js';
-import { LABEL_COLOURS, readLabelImage } from './labels-png.js';
+import { readLabelImage } from './labels-png.js';
+import { phaseColours } from '../../raster/phase-colours.js';
 import { MODEL_FILE } from './model-file.js';
 import type { Phase } from '../../raster/labels.js';
 import { trainModel, type TrainingImage, type TrainOptions, type TrainResult } from './train.js';
@@ -105,9 +106,6 @@ export function parseModelSpec(value: unknown, at = '--model', baseDir?: string)
 /**
  * Overlay tint per phase of a model's label map: the scribble colour key (LABEL_COLOURS), so an overlay
  * shows each class in the colour the user paints it with. Index = phase id (0 = outside the area: null).
+ * The rule is raster/phase-colours.ts phaseColours (render/ draws with it without importing segmentation/).
  */
-export function modelPhaseColours(phases: readonly Phase[]): ([number, number, number] | null)[] {
-  const out: ([number, number, number] | null)[] = [null];
-  for (const p of phases) out[p.id] = [...(LABEL_COLOURS[(p.id - 1) % LABEL_COLOURS.length]!)] as [number, number, number];
-  return out;
-}
+export const modelPhaseColours: (phases: readonly Phase[]) => ([number, number, number] | null)[] = phaseColours;

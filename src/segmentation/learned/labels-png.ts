@@ -17,17 +17,10 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { VoidscopeError } from '../../errors.js';
 import { statInputFile } from '../../fsutil.js';
+import { LABEL_COLOURS } from '../../raster/phase-colours.js';
 
-export const LABEL_COLOURS: readonly (readonly [number, number, number])[] = [
-  [255, 0, 0],
-  [0, 255, 0],
-  [0, 0, 255],
-  [255, 255, 0],
-  [255, 0, 255],
-  [0, 255, 255],
-  [255, 128, 0],
-  [128, 0, 255],
-];
+// The colour key is the phase colour rule of raster/ (also the overlay's tint per class).
+export { LABEL_COLOURS };
 const MAX_COLOUR_DISTANCE = 60;
 
 export interface LabelImage {
