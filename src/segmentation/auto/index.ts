@@ -27,13 +27,14 @@
  */
 import { VoidscopeError } from '../../errors.js';
 import { createRaster, type Raster } from '../../raster/types.js';
-import { labelMapFromVoids } from '../../raster/labels.js';
+import { labelMapFromVoids, type LabelMap } from '../../raster/labels.js';
 import { medianFilter } from '../filters/median.js';
 import type { Polarity } from '../threshold/compute.js';
 import type { Segmentation, SegmentInput, Segmenter, VoidFractionBand } from '../segmentation-types.js';
 import { chooseClasses, componentDensity, type MixtureComponent } from './classes.js';
 import { confidenceLevel, separabilityFromD } from './confidence.js';
 import { immerkaerSigma, noiseReport } from './noise.js';
+import { rememberVoidMask } from '../../raster/void-mask.js';
 import { median3x3 } from './median3.js';
 
 export { noiseReport, immerkaerSigma, speckleReport, NOISE_LEVELS, type NoiseReport } from './noise.js';
@@ -95,11 +96,17 @@ interface Plane {
   step: number;
 }
 
+function plainBytes(d: Uint8Array): Uint8Array {
+  return d.constructor === Uint8Array ? d : new Uint8Array(d.buffer, d.byteOffset, d.length);
+}
+
 function workingPlane(raster: Raster, area: Uint8Array | null, polarity: Polarity): Plane {
   const { data } = raster;
   const n = data.length;
   const is8 = data instanceof Uint8Array && raster.sampleFormat === 'uint';
-  if (is8 && polarity === 'dark') return { data, toValue: (t) => t, toLevel: (p) => p, step: 1 };
+  // A plain Uint8Array view (no copy): the decoder may hand a Node Buffer (a Uint8Array subclass), and
+  // the hot loops below (median, seed and grow) run several times slower on the subclass.
+  if (is8 && polarity === 'dark') return { data: plainBytes(data), toValue: (t) => t, toLevel: (p) => p, step: 1 };
   if (is8) {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = 255 - data[i]!;
@@ -134,6 +141,14 @@ function workingPlane(raster: Raster, area: Uint8Array | null, polarity: Polarit
   };
 }
 
+/** One growth step of seedAndGrow: pixel j joins the voids (and the stack) when it is in the area, not yet void and raw ≤ tGrow. */
+function grow(j: number, mask: Uint8Array, raw: Uint8Array, area: Uint8Array | null, tGrow: number, st: Int32Array, sp: number): number {
+  if (mask[j] !== 0 || raw[j]! > tGrow || (area !== null && area[j] === 0)) return sp;
+  mask[j] = 1;
+  st[sp] = j;
+  return sp + 1;
+}
+
 /**
  * Seeds (den ≤ tSeed, or raw ≤ tStrong) grown 8-connected into `raw` ≤ tGrow, inside the area. Returns the
  * void mask and its count. `tStrong`: pixels so far on the void side in the unfiltered image that noise
@@ -156,31 +171,53 @@ export function seedAndGrow(
   const mask = new Uint8Array(n);
   const st = stack && stack.length >= n ? stack : new Int32Array(n);
   let sp = 0;
-  let voids = 0;
-  for (let i = 0; i < n; i++) {
-    if ((area === null || area[i] !== 0) && (den[i]! <= tSeed || raw[i]! <= tStrong)) {
-      mask[i] = 1;
-      st[sp++] = i;
-      voids++;
+  if (area === null) {
+    for (let i = 0; i < n; i++) {
+      if (den[i]! <= tSeed || raw[i]! <= tStrong) {
+        mask[i] = 1;
+        st[sp++] = i;
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (area[i] !== 0 && (den[i]! <= tSeed || raw[i]! <= tStrong)) {
+        mask[i] = 1;
+        st[sp++] = i;
+      }
     }
   }
+  let voids = sp;
   if (tGrow > tSeed) {
     const W = width;
+    const lastX = W - 1;
+    const lastY = height - 1;
     while (sp > 0) {
       const i = st[--sp]!;
-      const x = i % W;
-      const y = (i - x) / W;
+      const y = (i / W) | 0;
+      const x = i - y * W;
+      if (x > 0 && x < lastX && y > 0 && y < lastY) {
+        // interior pixel: the eight neighbours without bounds checks
+        const before = sp;
+        sp = grow(i - W - 1, mask, raw, area, tGrow, st, sp);
+        sp = grow(i - W, mask, raw, area, tGrow, st, sp);
+        sp = grow(i - W + 1, mask, raw, area, tGrow, st, sp);
+        sp = grow(i - 1, mask, raw, area, tGrow, st, sp);
+        sp = grow(i + 1, mask, raw, area, tGrow, st, sp);
+        sp = grow(i + W - 1, mask, raw, area, tGrow, st, sp);
+        sp = grow(i + W, mask, raw, area, tGrow, st, sp);
+        sp = grow(i + W + 1, mask, raw, area, tGrow, st, sp);
+        voids += sp - before;
+        continue;
+      }
       const y0 = y > 0 ? -1 : 0;
-      const y1 = y < height - 1 ? 1 : 0;
+      const y1 = y < lastY ? 1 : 0;
       const x0 = x > 0 ? -1 : 0;
-      const x1 = x < W - 1 ? 1 : 0;
+      const x1 = x < lastX ? 1 : 0;
       for (let dy = y0; dy <= y1; dy++) {
         for (let dx = x0; dx <= x1; dx++) {
-          const j = i + dy * W + dx;
-          if (mask[j] !== 0 || raw[j]! > tGrow || (area !== null && area[j] === 0)) continue;
-          mask[j] = 1;
-          st[sp++] = j;
-          voids++;
+          const before = sp;
+          sp = grow(i + dy * W + dx, mask, raw, area, tGrow, st, sp);
+          voids += sp - before;
         }
       }
     }
@@ -393,10 +430,12 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
 
   const plane = workingPlane(raster, area, polarity);
   const raw = plane.data;
-  const sigmaRaw = immerkaerSigma(raw, W, H, area, 8).sigma;
+  // The noise statistic on every k-th row beyond 256 rows (a median over ≥ 256 rows of residuals).
+  const noiseRows = Math.max(1, Math.floor(H / 256));
+  const sigmaRaw = immerkaerSigma(raw, W, H, area, 8, noiseRows).sigma;
   const radius = denoise === 'auto' ? (sigmaRaw > 1 ? 1 : 0) : denoise;
   const den = radius === 1 ? median3x3(raw, W, H) : radius > 0 ? (medianFilter(createRaster(W, H, raw), radius).data as Uint8Array) : raw;
-  const sigmaDen = radius > 0 ? immerkaerSigma(den, W, H, area, 8).sigma : sigmaRaw;
+  const sigmaDen = radius > 0 ? immerkaerSigma(den, W, H, area, 8, noiseRows).sigma : sigmaRaw;
 
   const hist = new Float64Array(256);
   if (area === null) for (let i = 0; i < n; i++) hist[den[i]!]!++;
@@ -507,10 +546,17 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   const t1 = plane.toValue(rule.seed);
   const t2 = plane.toValue(rule.grow);
   return {
-    labels: labelMapFromVoids(main.mask, W, H, area),
+    labels: voidLabels(main.mask, W, H, area),
     record: { segmenter: 'auto', method: 'auto', params, thresholds: t1 <= t2 ? [t1, t2] : [t2, t1], source: AUTO_SOURCE, notes },
     confidence: { separability, level, band, warnings },
   };
+}
+
+/** The label map of a void mask, which also keeps the mask itself for the measurements (raster/void-mask.ts). */
+function voidLabels(mask: Uint8Array, W: number, H: number, area: Uint8Array | null): LabelMap {
+  const map = labelMapFromVoids(mask, W, H, area);
+  rememberVoidMask(map, mask);
+  return map;
 }
 
 /** `segmentAuto` typed as a registry entry (segment.ts: SEGMENTERS.auto). */
