@@ -29,7 +29,7 @@ import {
   type RgbaImage,
 } from '../../src/render/index.js';
 import { measurePorosityDetailed, type MeasureOptions } from '../../src/segmentation/porosity.js';
-import { OVERLAY_PALETTE, drawOverlay, drawOverlayIndexed, renderOverlay } from '../../src/segmentation/overlay.js';
+import { OVERLAY_PALETTE, drawOverlay, drawOverlayIndexed, renderOverlay } from '../../src/render/overlay.js';
 import { mulberry32 as rng } from '../../scripts/lib/random.js';
 
 /** PNG chunks (type, body) of a PNG file. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRaster } from '../../src/raster/types.js';
 import { measurePorosityDetailed } from '../../src/segmentation/porosity.js';
-import { drawOverlay, voidMaskPng } from '../../src/segmentation/overlay.js';
+import { drawOverlay, voidMaskPng } from '../../src/render/overlay.js';
 import sharp from 'sharp';
 
 // 200×120 image: solid grey 150, a 6×6 void (grey 20) at (120,70)-(125,75), a 1-px speck (grey 20) at
