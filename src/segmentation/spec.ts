@@ -5,7 +5,7 @@
  *
  * Users write flat options (the words of the CLI and of voidscope.yaml):
  *
- *   method | threshold | local | model    how to segment (one of them; default method MultiOtsu)
+ *   method | threshold | local | model    how to segment (one of them; default method auto)
  *   voids, bins                           void polarity, histogram of automatic methods
  *   background, median, gaussian          pre-filters, applied in that order
  *   roi, mask, keepDatabar                the analysed area
