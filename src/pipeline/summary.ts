@@ -24,40 +24,16 @@ function mostCommon<T>(xs: T[]): T | null {
   return best;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * The segmentation band of one image, in % (issue 10: result.confidence.band = {low, high, rule} as void
- * fractions 0..1), read from the row's full result when present; null when the analysis gave none.
- * Accepts the band as {low, high, rule} or as a [low, high] pair.
- */
+/** One image's segmentation band in percent (result.confidence.band), or null where the segmenter gives none. */
 export function imageBand(img: SemImage): { low: number; high: number; rule: string | null } | null {
-  const row = img as unknown as Obj;
-  for (const holder of [row.raw, row.result]) {
-    if (!isObj(holder) || !isObj(holder.confidence)) continue;
-    const b = holder.confidence.band;
-    let low: unknown;
-    let high: unknown;
-    let rule: unknown = null;
-    if (Array.isArray(b) && b.length === 2) [low, high] = b;
-    else if (isObj(b)) ({ low, high, rule } = b);
-    if (typeof low === 'number' && typeof high === 'number' && Number.isFinite(low) && Number.isFinite(high)) {
-      return { low: low * 100, high: high * 100, rule: typeof rule === 'string' ? rule : null };
-    }
-  }
-  return null;
+  const b = img.confidence?.band;
+  if (!b || !Number.isFinite(b.low) || !Number.isFinite(b.high)) return null;
+  return { low: b.low * 100, high: b.high * 100, rule: b.rule ?? null };
 }
 
 /** The confidence level of one image's segmentation (result.confidence.level), or null. */
 export function imageLevel(img: SemImage): 'high' | 'medium' | 'low' | null {
-  const row = img as unknown as Obj;
-  for (const holder of [row.raw, row.result]) {
-    if (!isObj(holder) || !isObj(holder.confidence)) continue;
-    const l = holder.confidence.level;
-    if (l === 'high' || l === 'medium' || l === 'low') return l;
-  }
-  return null;
+  return img.confidence?.level ?? null;
 }
 
 /**

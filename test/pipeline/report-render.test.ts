@@ -157,7 +157,7 @@ test('summary table and porosity plot: one column and one series per cycle count
 });
 
 test('segmentation band: its own column next to the between-image spread, or "not available" said once', () => {
-  const withBand = (p: number, lo: number, hi: number) => ({ ...img(1.5, 'pristine', p), raw: { confidence: { level: 'medium', band: { low: lo, high: hi, rule: 'threshold ± 1 class width' } } } });
+  const withBand = (p: number, lo: number, hi: number) => ({ ...img(1.5, 'pristine', p), confidence: { separability: null, level: 'medium' as const, band: { low: lo, high: hi, rule: 'threshold ± 1 class width' }, warnings: [] } });
   const r = result([withBand(3.0, 0.025, 0.04), withBand(3.2, 0.027, 0.042)], [], []);
   const col = summaryColumns(r).find((c) => c.header === 'Segmentation band, pristine (%)')!;
   // Band ends averaged over images: (2.5 + 2.7)/2 = 2.6 %, (4.0 + 4.2)/2 = 4.1 %.

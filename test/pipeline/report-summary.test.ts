@@ -32,7 +32,8 @@ function img(binder: number, state: 'pristine' | 'cycled', cycles: number | null
     warnings: [],
     overlay: null,
     options: {},
-    raw: band ? { confidence: { band: { low: band[0], high: band[1], rule: 'threshold ± 5 grey levels' } } } : {},
+    raw: {},
+    ...(band ? { confidence: { separability: null, level: 'medium' as const, band: { low: band[0], high: band[1], rule: 'threshold ± 5 grey levels' }, warnings: [] } } : {}),
     ...rest,
   };
 }
@@ -94,9 +95,9 @@ test('segmentation band per group: the group mean with every image at its band e
   assert.ok(Math.abs(s.sem.pristine!.porosity.sd! - Math.SQRT1_2) < 1e-12);
   const none = buildSummary([img(1.0, 'pristine', null, 3.0)], [], new Map(), new Map(), [])[0]!;
   assert.equal(none.sem.pristine!.band, null);
-  const lv = buildSummary([img(1.0, 'pristine', null, 3.0, { band: [0.02, 0.04] }), img(1.0, 'pristine', null, 3.0, { raw: { confidence: { level: 'low', band: { low: 0.01, high: 0.09, rule: 'r' } } } })], [], new Map(), new Map(), [])[0]!;
-  assert.deepEqual(lv.sem.pristine!.band!.levels, { high: 0, medium: 0, low: 1 });
-  assert.equal(fmtBand(lv.sem.pristine!.band), '[1.50, 6.50] %; confidence low 1 of 2');
+  const lv = buildSummary([img(1.0, 'pristine', null, 3.0, { band: [0.02, 0.04] }), img(1.0, 'pristine', null, 3.0, { confidence: { separability: null, level: 'low', band: { low: 0.01, high: 0.09, rule: 'r' }, warnings: [] } })], [], new Map(), new Map(), [])[0]!;
+  assert.deepEqual(lv.sem.pristine!.band!.levels, { high: 0, medium: 1, low: 1 });
+  assert.equal(fmtBand(lv.sem.pristine!.band), '[1.50, 6.50] %; confidence medium 1, low 1 of 2');
   assert.equal(fmtBand(none.sem.pristine!.band), 'not available');
   const part = buildSummary([img(1.0, 'pristine', null, 3.0, { band: [0.02, 0.04] }), img(1.0, 'pristine', null, 3.0)], [], new Map(), new Map(), [])[0]!;
   assert.deepEqual([part.sem.pristine!.band!.low, part.sem.pristine!.band!.n, part.sem.pristine!.band!.of], [null, 1, 2]);

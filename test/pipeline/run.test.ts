@@ -116,6 +116,9 @@ test('report files: report.json holds the returned object; CSVs; run record with
   assert.ok(full.sims.every((m) => m.heatmap && existsSync(join(outA, m.heatmap))));
   const md = readFileSync(join(outA, 'report.md'), 'utf8');
   assert.match(md, /### cathode: 1\.5 wt % NBR/);
+  // Every image row states its segmentation band and confidence (the default automatic segmenter: high
+  // on these clean generated images; the band holds the ground truth, see bench:segmentation).
+  assert.match(md, /\| sem\/cathode\/NBR1\.5\/cycled150\/cathode_NBR1\.5_cycled150_1\.tif \| cathode \| 1\.5 \| cycled \(150\) \| [\d.]+ \| \d+\.\d\d–\d+\.\d\d \| high \| auto \|/);
   assert.deepEqual(readdirSync(work).filter((n) => n.includes('.tmp-') || n.includes('.old-')), [], 'no temporary folders left');
 });
 

@@ -7,7 +7,7 @@
 import { formatBinder } from '../labels.js';
 import type { StudyResult } from '../types.js';
 import type { Plot } from './plots.js';
-import { fmt, fmtCi, methodText, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
+import { fmt, fmtCi, methodText, imageBandText, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
 
 export interface Thumb {
   kind: 'overlay' | 'heatmap';
@@ -135,13 +135,13 @@ export function renderHtml(r: StudyResult, plots: Plot[], thumbs: Thumb[]): stri
     H.push('</div>');
   }
 
-  H.push('<h2 id="sem">SEM images</h2><table><thead><tr><th>File</th><th>Electrode</th><th>NBR (wt %)</th><th>State</th><th>Porosity (%)</th><th>Method</th><th>Pre-filters</th><th>Threshold</th><th>Polarity</th><th>ROI (px)</th><th>Pixel size (µm)</th><th>Calibration source</th><th>Pores</th><th>D50</th></tr></thead><tbody>');
+  H.push('<h2 id="sem">SEM images</h2><table><thead><tr><th>File</th><th>Electrode</th><th>NBR (wt %)</th><th>State</th><th>Porosity (%)</th><th>Segmentation band (%)</th><th>Confidence</th><th>Method</th><th>Pre-filters</th><th>Threshold</th><th>Polarity</th><th>ROI (px)</th><th>Pixel size (µm)</th><th>Calibration source</th><th>Pores</th><th>D50</th></tr></thead><tbody>');
   for (const s of r.sem) {
     H.push(
       `<tr><td>${esc(s.file)}${s.cached ? ' <span class="muted">(cached)</span>' : ''}</td><td>${esc(s.label.electrode)}</td><td class="num">${formatBinder(s.label.binderWtPct)}</td><td>${esc(s.label.state)}${s.label.cycles ? ` (${s.label.cycles})` : ''}</td>`,
       s.status === 'ok'
-        ? `<td class="num">${fmt(s.porosityPercent)}</td><td>${esc(methodText(s))}</td><td>${esc(s.prefilters ?? '')}</td><td class="num">${esc(s.threshold)}</td><td>${esc(s.polarity)}</td><td>${s.roi ? `${s.roi.x},${s.roi.y},${s.roi.width}×${s.roi.height}` : ''}</td><td class="num">${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'}</td><td>${esc(s.pixelSize?.source ?? '')}</td><td class="num">${s.pores?.count ?? ''}</td><td class="num">${s.pores ? `${fmt(s.pores.d50)} ${esc(s.pores.unit)}` : ''}</td>`
-        : `<td colspan="10" class="fail">failed: ${esc(s.error?.message)}</td>`,
+        ? `<td class="num">${fmt(s.porosityPercent)}</td><td class="num">${imageBandText(s)}</td><td>${esc(s.confidence?.level ?? '')}</td><td>${esc(methodText(s))}</td><td>${esc(s.prefilters ?? '')}</td><td class="num">${esc(s.threshold)}</td><td>${esc(s.polarity)}</td><td>${s.roi ? `${s.roi.x},${s.roi.y},${s.roi.width}×${s.roi.height}` : ''}</td><td class="num">${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'}</td><td>${esc(s.pixelSize?.source ?? '')}</td><td class="num">${s.pores?.count ?? ''}</td><td class="num">${s.pores ? `${fmt(s.pores.d50)} ${esc(s.pores.unit)}` : ''}</td>`
+        : `<td colspan="12" class="fail">failed: ${esc(s.error?.message)}</td>`,
       '</tr>',
     );
   }

@@ -2,7 +2,7 @@
 import { formatBinder } from '../labels.js';
 import type { StudyResult } from '../types.js';
 import type { Plot } from './plots.js';
-import { fmt, methodText, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
+import { fmt, methodText, imageBandText, provenanceRows, statisticsNote, summaryColumns } from './tables.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -72,10 +72,10 @@ export function renderMarkdown(r: StudyResult, plots: Plot[]): string {
     L.push('## Plots', '');
     for (const p of plots) L.push(`![${p.title}](plots/${p.name})`, '', `*${p.title}.* ${p.caption}`, '');
   }
-  L.push('## SEM images', '', '| file | electrode | NBR (wt %) | state | porosity (%) | method | pre-filters | threshold | pixel size (µm) | calibration | pores | D50 |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+  L.push('## SEM images', '', '| file | electrode | NBR (wt %) | state | porosity (%) | segmentation band (%) | confidence | method | pre-filters | threshold | pixel size (µm) | calibration | pores | D50 |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of r.sem) {
     L.push(
-      `| ${esc(s.file)} | ${s.label.electrode} | ${formatBinder(s.label.binderWtPct)} | ${s.label.state}${s.label.cycles ? ` (${s.label.cycles})` : ''} | ${s.status === 'ok' ? fmt(s.porosityPercent) : `failed: ${esc(s.error?.code ?? '')}`} | ${esc(methodText(s))} | ${s.prefilters ?? ''} | ${s.threshold ?? ''} | ${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'} | ${esc(s.pixelSize?.source ?? '')} | ${s.pores?.count ?? ''} | ${s.pores ? `${fmt(s.pores.d50)} ${s.pores.unit}` : ''} |`,
+      `| ${esc(s.file)} | ${s.label.electrode} | ${formatBinder(s.label.binderWtPct)} | ${s.label.state}${s.label.cycles ? ` (${s.label.cycles})` : ''} | ${s.status === 'ok' ? fmt(s.porosityPercent) : `failed: ${esc(s.error?.code ?? '')}`} | ${imageBandText(s)} | ${s.confidence?.level ?? ''} | ${esc(methodText(s))} | ${s.prefilters ?? ''} | ${s.threshold ?? ''} | ${s.pixelSize ? fmt(s.pixelSize.value, 4) : 'uncalibrated'} | ${esc(s.pixelSize?.source ?? '')} | ${s.pores?.count ?? ''} | ${s.pores ? `${fmt(s.pores.d50)} ${s.pores.unit}` : ''} |`,
     );
   }
   L.push('');

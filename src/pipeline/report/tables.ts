@@ -274,6 +274,12 @@ export function segmenterText(s: SemImage): string | null {
 }
 
 /** The method column of the per-image tables (report.md, index.html): the method, and the model for a learned segmentation. */
+/** One image's segmentation band as "14.86–15.81" (percent), or "–" where the segmenter gives none. */
+export function imageBandText(s: SemImage): string {
+  const b = imageBand(s);
+  return b ? `${b.low.toFixed(2)}–${b.high.toFixed(2)}` : '–';
+}
+
 export function methodText(s: SemImage): string {
   const m = modelText(s);
   return m ? `${s.method ?? ''}; model ${m}` : s.method ?? '';
