@@ -154,3 +154,19 @@ test('flat field: a shaded constant image normalises to a constant (the shading 
   const n = imageNormalisation(data, w, h, null);
   assert.ok(n.field !== null);
 });
+
+test('imageNormalisation: the per-image percentiles are those of the pixels divided by fieldAt (bit for bit)', () => {
+  // Reference: the definition (every pixel divided by fieldAt), then percentileNormalisation.
+  const w = 300;
+  const h = 170;
+  const rnd = mulberry32(11);
+  const data = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = Math.round((800 + 3 * x - 2 * y + 0.01 * x * y) * (0.5 + rnd()));
+  const n = imageNormalisation(data, w, h, null);
+  assert.ok(n.field);
+  const vals = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) vals[y * w + x] = data[y * w + x]! / fieldAt(n.field, x, y);
+  const p = percentileNormalisation(vals, null);
+  assert.equal(n.offset, p.offset);
+  assert.equal(n.scale, p.scale);
+});

@@ -304,12 +304,21 @@ test('float images: NaN pixels are not classified (label 0); the others as for t
   }
 });
 
-test('predictClassesParallel (worker threads, tiles round-robin) = predictClasses exactly', async () => {
+test('predictClassesParallel (this thread + worker threads claiming tiles) = predictClasses exactly', async () => {
   const m = await train();
   const te = generateHardImage('noise', W, H, 3);
   const a = predictClasses(raster(te), null, m, { tile: 128 });
-  const b = await predictClassesParallel(raster(te), null, m, { tile: 128, threads: 3 });
+  // minPixels 0: this small image would otherwise stay on the calling thread.
+  const b = await predictClassesParallel(raster(te), null, m, { tile: 128, threads: 3, minPixels: 0 });
   assert.deepEqual(b.classes, a.classes);
   assert.equal(b.meanMargin, a.meanMargin);
+  assert.equal(b.uncertainFraction, a.uncertainFraction);
   assert.deepEqual(b.voidBand, a.voidBand);
+  // Again with the same (kept) workers, and with an area: still identical.
+  const area = new Uint8Array(W * H).fill(1);
+  for (let i = 0; i < W * 40; i++) area[i] = 0;
+  const c = predictClasses(raster(te), area, m, { tile: 96 });
+  const d = await predictClassesParallel(raster(te), area, m, { tile: 96, threads: 2, minPixels: 0 });
+  assert.deepEqual(d.classes, c.classes);
+  assert.equal(d.meanMargin, c.meanMargin);
 });

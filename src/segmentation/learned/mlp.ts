@@ -51,15 +51,24 @@ interface MlpModule {
   mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
 }
 
+/**
+ * The compiled kernel, once per thread: compiling per call (as before) restarted V8's tiering each
+ * time (baseline code first, optimising compile on a background thread that competes with the second
+ * prediction thread). Each scratch gets its own instance (own memory).
+ */
+let compiled: object | null = null;
 function instantiate(): MlpModule {
-  const url = new URL('./mlp.wasm', import.meta.url);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(url);
-  } catch {
-    throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
+  if (!compiled) {
+    const url = new URL('./mlp.wasm', import.meta.url);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(url);
+    } catch {
+      throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
+    }
+    compiled = new WebAssemblyApi.Module(bytes);
   }
-  return new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), {}).exports as MlpModule;
+  return new WebAssemblyApi.Instance(compiled, {}).exports as MlpModule;
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;

@@ -1,12 +1,13 @@
 /**
- * Worker thread of predictClassesParallel (predict.ts): classifies the tiles i with i mod threads = w
- * into the shared label map and posts back [tile index, confidence sums] pairs.
+ * Worker thread of predictClassesParallel (predict.ts), kept for the process: per message it claims
+ * tiles from the shared counter, classifies them into the shared label map and posts back
+ * [tile index, confidence sums] pairs (or {error}).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Raster } from '../../raster/types.js';
 import type { LearnedModel } from './model-file.js';
 import type { RunStats } from './mlp.js';
-import { classifyTiles, type PredictJob } from './predict.js';
+import { claimer, classifyTiles, type PredictJob } from './predict.js';
 
 interface Data {
   raster: Raster;
@@ -15,12 +16,16 @@ interface Data {
   norm: PredictJob['norm'];
   tile: number;
   out: Uint8Array;
-  w: number;
-  threads: number;
+  counter: Int32Array;
 }
 
-const d = workerData as Data;
-const indices: number[] = [];
-const stats = classifyTiles(d.raster, { area: d.area, norm: d.norm, tile: d.tile }, d.model, d.out, undefined, (i) => i % d.threads === d.w, indices);
-const result: [number, RunStats][] = stats.map((s, k) => [indices[k]!, s]);
-parentPort!.postMessage(result);
+parentPort!.on('message', (d: Data) => {
+  try {
+    const indices: number[] = [];
+    const stats = classifyTiles(d.raster, { area: d.area, norm: d.norm, tile: d.tile }, d.model, d.out, undefined, claimer(d.counter), indices);
+    const result: [number, RunStats][] = stats.map((s, k) => [indices[k]!, s]);
+    parentPort!.postMessage(result);
+  } catch (e) {
+    parentPort!.postMessage({ error: (e as Error).message });
+  }
+});

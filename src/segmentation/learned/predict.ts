@@ -4,9 +4,12 @@
  * The image is normalised once (percentiles of the whole analysed area, so the result does not depend
  * on tiling), then processed in 512×512 tiles with a margin of the feature stack's support: features
  * of one tile (bounded memory, whatever the image size) → voidscope's own inference kernel (mlp.ts;
- * no TensorFlow.js at prediction, see README.md) → class per pixel. Single-threaded and seeded by
- * nothing: the same model and image give the same label map for any --jobs.
+ * no TensorFlow.js at prediction, see README.md) → class per pixel. Tiles are independent, so they may
+ * be classified on several threads (predictClassesParallel) with the same result; seeded by nothing:
+ * the same model and image give the same label map for any --jobs or thread count.
  */
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { VoidscopeError } from '../../errors.js';
 import type { LabelMap, Phase } from '../../raster/labels.js';
 import type { Raster } from '../../raster/types.js';
@@ -47,35 +50,105 @@ export function predictClasses(raster: Raster, areaIn: Uint8Array | null, model:
   return finish(out, stats, full);
 }
 
+/** Below this many analysed pixels predictClassesParallel stays on the calling thread (a worker's start-up and the image copy cost more than they save). */
+export const MIN_PARALLEL_PIXELS = 1 << 19;
+
 /**
- * predictClasses on `threads` worker threads, tiles dealt round-robin (tile i to thread i mod threads),
- * writing disjoint parts of one shared label map; the confidence sums are added per tile in tile
- * order, so the result equals predictClasses' exactly whatever the thread count. For one large image
- * (the CLI); the study pipeline already runs images in parallel and calls segmentModel.
+ * predictClasses on `threads` threads: the calling thread and threads − 1 worker threads claim tiles
+ * from one shared counter (whoever is free takes the next tile, so a late-starting or slower thread
+ * costs nothing) and write disjoint parts of one shared label map; the confidence sums are added per
+ * tile in tile order, so the result equals predictClasses' exactly whatever the thread count. The
+ * workers are started once per process and kept (unreferenced: they never hold the process open).
+ * Images under `minPixels` (default MIN_PARALLEL_PIXELS) or of one tile stay on the calling thread.
+ * For one large image (the CLI, segmentModel on the main thread); inside the study pipeline's pool
+ * workers segmentModel stays single-threaded.
  */
-export async function predictClassesParallel(raster: Raster, areaIn: Uint8Array | null, model: LearnedModel, options: PredictOptions & { threads?: number } = {}): Promise<Prediction> {
+export async function predictClassesParallel(
+  raster: Raster,
+  areaIn: Uint8Array | null,
+  model: LearnedModel,
+  options: PredictOptions & { threads?: number; minPixels?: number } = {},
+): Promise<Prediction> {
   const threads = options.threads ?? 2;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new VoidscopeError('EOPTION', `threads must be a whole number 1..64, got ${threads}`);
-  if (threads === 1 || options.probabilities) return predictClasses(raster, areaIn, model, options);
   const job = prepare(raster, areaIn, model, options);
   const n = raster.width * raster.height;
+  const tiles = Math.ceil(raster.width / job.tile) * Math.ceil(raster.height / job.tile);
+  if (threads === 1 || options.probabilities || tiles < 2 || n < (options.minPixels ?? MIN_PARALLEL_PIXELS)) {
+    const out = new Uint8Array(n);
+    const full = options.probabilities ? Array.from({ length: model.classes.length }, () => new Float32Array(n)) : undefined;
+    return finish(out, classifyTiles(raster, job, model, out, full), full);
+  }
   const shared = new Uint8Array(new SharedArrayBuffer(n));
-  const { Worker } = await import('node:worker_threads');
-  const worker = new URL('./predict-worker.js', import.meta.url);
-  const parts = await Promise.all(
-    Array.from({ length: threads }, (_, w) =>
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const workers = await predictWorkers(Math.min(threads, tiles) - 1);
+  const message = { raster, area: job.area, model: { ...model, path: undefined }, norm: job.norm, tile: job.tile, out: shared, counter };
+  const parts = workers.map(
+    (wk) =>
       new Promise<[number, RunStats][]>((resolve, reject) => {
-        const wk = new Worker(worker, { workerData: { raster, area: job.area, model: { ...model, path: undefined }, norm: job.norm, tile: job.tile, out: shared, w, threads } });
-        wk.once('message', (m: [number, RunStats][]) => resolve(m));
-        wk.once('error', reject);
-        wk.once('exit', (code) => code !== 0 && reject(new Error(`prediction worker exited with code ${code}`)));
+        const onMessage = (m: [number, RunStats][] | { error: string }): void => {
+          done();
+          if (Array.isArray(m)) resolve(m);
+          else reject(new Error(`prediction worker failed: ${m.error}`));
+        };
+        const onError = (e: Error): void => {
+          done();
+          reject(e);
+        };
+        const done = (): void => {
+          wk.off('message', onMessage);
+          wk.off('error', onError);
+          wk.unref();
+        };
+        wk.on('message', onMessage);
+        wk.once('error', onError);
+        wk.ref();
+        wk.postMessage(message);
       }),
-    ),
   );
+  // This thread works too, claiming tiles from the same counter.
+  const indices: number[] = [];
+  const own = classifyTiles(raster, job, model, shared, undefined, claimer(counter), indices);
   const byTile = new Map<number, RunStats>();
-  for (const part of parts) for (const [i, st] of part) byTile.set(i, st);
+  own.forEach((st, k) => byTile.set(indices[k]!, st));
+  for (const part of await Promise.all(parts)) for (const [i, st] of part) byTile.set(i, st);
   const stats = [...byTile.keys()].sort((a, b) => a - b).map((i) => byTile.get(i)!);
   return finish(Uint8Array.from(shared), stats, undefined);
+}
+
+/**
+ * A tile picker for classifyTiles: claims the next unclaimed tile index from the shared counter and
+ * accepts the tiles it claimed (forEachFeatureTile visits indices in increasing order, and each claim
+ * is larger than the last).
+ */
+export function claimer(counter: Int32Array): (index: number) => boolean {
+  let mine = Atomics.add(counter, 0, 1);
+  return (i) => {
+    if (i !== mine) return false;
+    mine = Atomics.add(counter, 0, 1);
+    return true;
+  };
+}
+
+type NodeWorker = import('node:worker_threads').Worker;
+const pool: NodeWorker[] = [];
+/** `count` prediction workers, started on first use and kept for the process (unreferenced when idle). */
+async function predictWorkers(count: number): Promise<NodeWorker[]> {
+  if (pool.length < count) {
+    const { Worker } = await import('node:worker_threads');
+    const url = new URL('./predict-worker.js', import.meta.url);
+    while (pool.length < count) {
+      const wk = new Worker(url);
+      wk.unref();
+      // A worker that died is dropped from the pool (the next call starts another).
+      wk.once('exit', () => {
+        const i = pool.indexOf(wk);
+        if (i >= 0) pool.splice(i, 1);
+      });
+      pool.push(wk);
+    }
+  }
+  return pool.slice(0, count);
 }
 
 export interface PredictJob {
@@ -215,7 +288,10 @@ export function loadModelCached(path: string): Promise<LearnedModel> {
 export async function segmentModel(input: SegmentInput, spec: ModelSpec): Promise<Segmentation> {
   const model = 'model' in spec ? spec.model : await loadModelCached(spec.path);
   const { raster, area } = input;
-  const pred = predictClasses(raster, area, model);
+  // One large image on the main thread (the CLI with one file or --jobs 1): two threads. Inside the
+  // study pipeline's pool workers images already run in parallel: one thread each. Same labels either way.
+  const threads = isMainThread ? Math.min(2, availableParallelism()) : 1;
+  const pred = await predictClassesParallel(raster, area, model, { threads });
   const phases: Phase[] = model.classes.map((name, i) => ({ id: i + 1, name }));
   const voidPhase = model.classes.indexOf(model.voidClass) + 1;
   const labels: LabelMap = {

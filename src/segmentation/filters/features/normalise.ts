@@ -113,12 +113,23 @@ export function imageNormalisation(data: ArrayLike<number>, width: number, heigh
   const field = flat ? flatField(data, width, height, area) : null;
   const n = width * height;
   const vals = new Float32Array(n);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      vals[i] = field ? data[i]! / fieldAt(field, x, y) : data[i]!;
+  if (field) {
+    // fieldAt's arithmetic, same operations in the same order (bit-identical), with u per column
+    // precomputed: this runs once per image before the tiles, on one thread.
+    const us = new Float64Array(width);
+    for (let x = 0; x < width; x++) us[x] = (x + 0.5) / field.width - 0.5;
+    const c = field.coef;
+    const [c0, c1, c2, c3, c4, c5] = [c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!];
+    for (let y = 0; y < height; y++) {
+      const v = (y + 0.5) / field.height - 0.5;
+      const o = y * width;
+      for (let x = 0; x < width; x++) {
+        const u = us[x]!;
+        const f = c0 + c1 * u + c2 * v + c3 * u * u + c4 * u * v + c5 * v * v;
+        vals[o + x] = data[o + x]! / (f > 0.05 ? f : 0.05);
+      }
     }
-  }
+  } else for (let i = 0; i < n; i++) vals[i] = data[i]!;
   const p = percentileNormalisation(vals, area, lowP, highP);
   return { offset: p.offset, scale: p.scale, field };
 }
