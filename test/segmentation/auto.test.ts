@@ -333,3 +333,13 @@ test('float raster with NaN pixels: NaN is not analysed (label 0) and never void
   assert.ok(s.record.notes.some((n) => /NaN pixels: not analysed/.test(n)));
   assert.ok(Math.abs(vf(s) - img.trueVoidFraction) < 0.01, `${vf(s)} vs ${img.trueVoidFraction}`);
 });
+
+test('a flat image (one grey level, e.g. a zeroed micrograph) has no void class: 0 % void, band 0–100 %, confidence low with the reason', () => {
+  // Ground truth by construction: nothing in a constant 16-bit image can be told apart from anything else.
+  // (The real FEI Helios refdata file whose micrograph area is zeroed gave 100 % void before this rule.)
+  const r = createRaster(64, 48, new Uint16Array(64 * 48));
+  const seg = segmentAuto({ raster: r, area: null });
+  assert.equal(phaseCounts(seg.labels)[VOID], 0);
+  assert.deepEqual([seg.confidence.band?.low, seg.confidence.band?.high, seg.confidence.level], [0, 1, 'low']);
+  assert.match(seg.confidence.warnings.join(' '), /single grey-level population/);
+});

@@ -441,7 +441,10 @@ export function segmentAuto(input: SegmentInput, spec: AutoSpec = { method: 'aut
   if (area === null) for (let i = 0; i < n; i++) hist[den[i]!]!++;
   else for (let i = 0; i < n; i++) if (area[i] !== 0) hist[den[i]!]!++;
   const choice = chooseClasses(hist);
-  const rule = voidRule(choice.best.components);
+  // A flat image (one grey level in the analysed area, e.g. a zeroed micrograph) has no void class.
+  let levels = 0;
+  for (let b = 0; b < 256 && levels < 2; b++) if (hist[b]! > 0) levels++;
+  const rule = levels < 2 ? null : voidRule(choice.best.components);
   const notes: string[] = [];
   const warnings: string[] = [];
   const noise = noiseReport(raster, area, plane.step === 1 && polarity === 'dark' ? sigmaRaw : undefined);
