@@ -53,6 +53,11 @@ export interface DecodedImage {
   greyConversion: string | null;
   /** What the reader did that a user should know (min-is-white kept raw, alpha ignored, ...). */
   notes?: string[];
+  /**
+   * The whole file, when the reader read it into memory (TIFFs up to 256 MB), so the metadata reader
+   * takes its tags from the same bytes instead of reading the file again.
+   */
+  bytes?: Uint8Array;
 }
 
 /** The note of a min-is-white image (values kept as stored, as ImageJ does). */
@@ -150,10 +155,10 @@ async function readTiff(file: string, size: number, page: number, maxPixels: num
   if ((info.photometric === 0 && isUint && rawBits) || info.extraSamples.includes(1) || paletteIndices) {
     // libvips would invert min-is-white, un-premultiply associated alpha and expand a palette to
     // RGB: read the stored values, as ImageJ does.
-    return readTiffWithGeotiff(file, buf, structure, page, maxPixels);
+    return withBytes(await readTiffWithGeotiff(file, buf, structure, page, maxPixels), buf);
   }
   try {
-    return await readWithSharp(file, 'tiff', page, maxPixels, structure);
+    return withBytes(await readWithSharp(file, 'tiff', page, maxPixels, structure), buf);
   } catch (e) {
     if (e instanceof VoidscopeError) throw e;
     const reason = cleanSharpMessage((e as Error).message);
@@ -166,12 +171,17 @@ async function readTiff(file: string, size: number, page: number, maxPixels: num
       throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
     }
     try {
-      return await readTiffWithGeotiff(file, buf, structure, page, maxPixels);
+      return withBytes(await readTiffWithGeotiff(file, buf, structure, page, maxPixels), buf);
     } catch (e2) {
       if (e2 instanceof VoidscopeError && e2.code !== 'ECORRUPT') throw e2;
       throw new VoidscopeError('ECORRUPT', `cannot decode TIFF: ${reason}`, { file, cause: e });
     }
   }
+}
+
+/** The decoded image with the file's bytes attached (when they were read whole). */
+function withBytes(img: DecodedImage, buf: Buffer | null): DecodedImage {
+  return buf ? { ...img, bytes: buf } : img;
 }
 
 /** Files up to this size are considered for the plain-TIFF fast path (read whole into memory). */

@@ -48,7 +48,7 @@ async function readMaskFile(path: string, width: number, height: number): Promis
  * path, whose pixels are a view into the whole file it read (a buffer of exactly the file's size,
  * a TIFF from its first byte, the pixels after the 8-byte header). Anything else: undefined (metadata reads the file).
  */
-export function fileBytesOf(image: DecodedImage & { bytes?: Uint8Array }, fileSize: number): Uint8Array | undefined {
+export function fileBytesOf(image: DecodedImage, fileSize: number): Uint8Array | undefined {
   if (image.bytes) return image.bytes;
   const d = image.raster.data;
   if (image.format !== 'tiff' || !(d instanceof Uint8Array) || d.byteOffset < 8) return undefined;

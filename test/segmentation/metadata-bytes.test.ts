@@ -54,3 +54,21 @@ test('the file edge finds the bytes readImage read (plain TIFF fast path) and no
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a TIFF decoded by libvips (deflate) also hands its bytes to the metadata reader: each file is read once', async () => {
+  const { fileBytesOf } = await import('../../src/segmentation/analyze.js');
+  const { writeFileSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const sharp = (await import('sharp')).default;
+  const dir = mkdtempSync(join(tmpdir(), 'vs-bytes-'));
+  try {
+    const file = join(dir, 'deflate.tif');
+    const px = new Uint8Array(64 * 48).map((_, i) => i % 251);
+    writeFileSync(file, await sharp(px, { raw: { width: 64, height: 48, channels: 1 } }).toColourspace('b-w').tiff({ compression: 'deflate' }).toBuffer());
+    const image = await readImage(file);
+    assert.ok(image.bytes, 'the reader kept the bytes it read');
+    assert.deepEqual(Buffer.from(fileBytesOf(image, statSync(file).size)!), readFileSync(file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
