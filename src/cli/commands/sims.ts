@@ -140,7 +140,7 @@ const command: CommandModule<object, Args> = {
       .option('total', { type: 'string', describe: 'total-ion image file (default: from the same file, or the "(0) - total" export)' })
       .option('no-total', { type: 'boolean', describe: 'do not use any total-ion image' })
       .option('roi', { type: 'string', describe: 'region of interest x,y,w,h in pixels (before binning)' })
-      .option('fov', { type: 'number', describe: 'field of view in µm (full raster width) when the file has no pixel size' })
+      .option('fov', { alias: 'fov-um', type: 'number', describe: 'field of view in µm (full raster width) when the file has no pixel size (fovUm in a study file)' })
       .option('bin', { type: 'number', describe: 'sum k×k pixel blocks before statistics (2, 4, …)' })
       .option('hotspot', { type: 'string', default: 'otsu', describe: 'hot-spot rule: otsu | sigma:<k> (mean + k·SD)' })
       .option('hotspot-smooth', { type: 'number', describe: 'Gaussian σ (px) applied before the hot-spot threshold' })
