@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, voidIoU, type HardImage } from '../scripts/samples/hard.js';
+import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage } from '../scripts/samples/hard.js';
 import { predictClasses, predictClassesParallel, trainModel, type TrainOptions } from '../src/segmentation/learned/index.js';
 import type { Raster } from '../src/raster/types.js';
 
@@ -46,22 +46,6 @@ interface Row {
   predict2SPerMP?: number;
   /** CPU seconds per megapixel (all threads of the process). */
   predictCpuSPerMP: number;
-}
-
-function scores(pred: Uint8Array, im: HardImage): { iou: number; porErr: number; perClass: Record<string, number> } {
-  let pv = 0;
-  let tv = 0;
-  const hit = new Float64Array(im.classes.length + 1);
-  const tot = new Float64Array(im.classes.length + 1);
-  for (let i = 0; i < pred.length; i++) {
-    if (pred[i] === im.voidClass) pv++;
-    if (im.truth[i] === im.voidClass) tv++;
-    tot[im.truth[i]!]!++;
-    if (pred[i] === im.truth[i]) hit[im.truth[i]!]!++;
-  }
-  const perClass: Record<string, number> = {};
-  im.classes.forEach((c, k) => (perClass[c] = hit[k + 1]! / Math.max(1, tot[k + 1]!)));
-  return { iou: voidIoU(pred, im.truth, im.voidClass), porErr: (100 * (pv - tv)) / pred.length, perClass };
 }
 
 async function main(): Promise<void> {

@@ -20,7 +20,7 @@
  * check of a few weights' gradients runs first and is printed. Forward (training and prediction) is tf.conv2d.
  * Not a test: nothing here fails on speed or accuracy.
  */
-import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, voidIoU, type HardImage } from '../scripts/samples/hard.js';
+import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage } from '../scripts/samples/hard.js';
 import { loadTf, predictClassesParallel, trainModel } from '../src/segmentation/learned/index.js';
 import { imageNormalisation } from '../src/segmentation/filters/features/index.js';
 import { normalisedCrop } from '../src/segmentation/learned/tiles.js';
@@ -48,22 +48,6 @@ const SEED = 1;
 const raster = (im: HardImage): Raster => ({ width: im.width, height: im.height, bitDepth: 8, sampleFormat: 'uint', data: im.grey, pixelSize: null });
 
 /** Copied from bench/learned-bench.ts (not exported there: it runs on import). */
-function scores(pred: Uint8Array, im: HardImage): { iou: number; porErr: number; perClass: Record<string, number> } {
-  let pv = 0;
-  let tv = 0;
-  const hit = new Float64Array(im.classes.length + 1);
-  const tot = new Float64Array(im.classes.length + 1);
-  for (let i = 0; i < pred.length; i++) {
-    if (pred[i] === im.voidClass) pv++;
-    if (im.truth[i] === im.voidClass) tv++;
-    tot[im.truth[i]!]!++;
-    if (pred[i] === im.truth[i]) hit[im.truth[i]!]!++;
-  }
-  const perClass: Record<string, number> = {};
-  im.classes.forEach((c, k) => (perClass[c] = hit[k + 1]! / Math.max(1, tot[k + 1]!)));
-  return { iou: voidIoU(pred, im.truth, im.voidClass), porErr: (100 * (pv - tv)) / pred.length, perClass };
-}
-
 /** The image normalised as the shipped path does it (per image, never per tile). */
 function normalised(im: HardImage): Float32Array {
   const r = raster(im);

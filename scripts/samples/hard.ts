@@ -208,6 +208,23 @@ export function voidIoU(pred: Uint8Array, truth: Uint8Array, voidClass: number):
   return union === 0 ? 1 : inter / union;
 }
 
+/** A predicted class map against a hard image's truth: void IoU, porosity error (points) and accuracy per class. */
+export function scoreSegmentation(pred: Uint8Array, im: HardImage): { iou: number; porErr: number; perClass: Record<string, number> } {
+  let pv = 0;
+  let tv = 0;
+  const hit = new Float64Array(im.classes.length + 1);
+  const tot = new Float64Array(im.classes.length + 1);
+  for (let i = 0; i < pred.length; i++) {
+    if (pred[i] === im.voidClass) pv++;
+    if (im.truth[i] === im.voidClass) tv++;
+    tot[im.truth[i]!]!++;
+    if (pred[i] === im.truth[i]) hit[im.truth[i]!]!++;
+  }
+  const perClass: Record<string, number> = {};
+  im.classes.forEach((c, k) => (perClass[c] = hit[k + 1]! / Math.max(1, tot[k + 1]!)));
+  return { iou: voidIoU(pred, im.truth, im.voidClass), porErr: (100 * (pv - tv)) / pred.length, perClass };
+}
+
 /** The best any global threshold can do on void IoU (void = grey ≤ t, t chosen against the truth). */
 export function bestGlobalVoidIoU(img: HardImage): { threshold: number; iou: number } {
   const inV = new Float64Array(256);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { walk, isReportFolder } from '../../src/pipeline/inputs.js';
-import { checkOutLocation, markRunFolder, removeStaleRunFolders, REPORT_MARKER } from '../../src/pipeline/report/write.js';
+import { markRunFolder, removeStaleRunFolders, REPORT_MARKER } from '../../src/pipeline/report/write.js';
+import { checkOut } from '../../src/pipeline/stages/output.js';
 import { plotSpecs } from '../../src/pipeline/report/plots.js';
 import { summarize } from '../../src/pipeline/stats.js';
 import { VoidscopeError } from '../../src/errors.js';
@@ -43,12 +44,12 @@ test('--out through a symlink into the input folder is refused', async () => {
   const link = join(root, 'link-to-in');
   symlinkSync(s, link);
   for (const out of [join(link, 'report'), join(link, 'sub', 'deeper', 'report')]) {
-    await assert.rejects(checkOutLocation(s, out, false), (e: unknown) => e instanceof VoidscopeError && e.code === 'EOPTION' && /inside the input folder/.test(e.message));
+    await assert.rejects(checkOut(s, out, false), (e: unknown) => e instanceof VoidscopeError && e.code === 'EOPTION' && /inside the input folder/.test(e.message));
   }
   // The input folder reached through a link that the report contains.
-  await assert.rejects(checkOutLocation(link, root, false), (e: unknown) => e instanceof VoidscopeError && /contains the input folder/.test(e.message));
-  await checkOutLocation(s, join(root, 'elsewhere', 'report'), false);
-  await checkOutLocation(s, join(s, 'voidscope-report'), true);
+  await assert.rejects(checkOut(link, root, false), (e: unknown) => e instanceof VoidscopeError && /contains the input folder/.test(e.message));
+  await checkOut(s, join(root, 'elsewhere', 'report'), false);
+  await checkOut(s, join(s, 'voidscope-report'), true);
 });
 
 test('temporary folders of killed runs are removed; those of live runs are kept', async () => {

@@ -4,12 +4,11 @@
  * the run's temporary folder, which runStudy renames into place at the end.
  *
  * Also the safety rules of the report folder (issue 12): the marker file that makes every scan
- * skip a voidscope report (`REPORT_MARKER`), the `--out` check that follows symlinks
- * (`checkOutLocation`), and the clean-up of temporary folders left by killed runs
- * (`markRunFolder`, `removeStaleRunFolders`).
+ * skip a voidscope report (`REPORT_MARKER`) and the clean-up of temporary folders left by killed
+ * runs (`markRunFolder`, `removeStaleRunFolders`). Where the report may be is stages/output.ts `checkOut`.
  */
-import { basename, dirname, join, relative, isAbsolute, resolve, sep } from 'node:path';
-import { readFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { VoidscopeError } from '../../errors.js';
@@ -74,48 +73,6 @@ export async function writeReportFiles(r: StudyResult, dir: string, _ctx: { sour
   await writeFileAtomic(join(dir, 'index.html'), renderHtml(r, plots, thumbs));
   await rm(join(dir, RUN_OWNER), { force: true }); // the finished report carries no owner
   return plots;
-}
-
-/** Whether `child` is `parent` or lies below it (both absolute, already resolved). */
-function within(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
-}
-
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
-async function realish(p: string): Promise<string> {
-  const abs = resolve(p);
-  const tail: string[] = [];
-  let cur = abs;
-  for (;;) {
-    try {
-      return join(await realpath(cur), ...tail.reverse());
-    } catch {
-      const parent = dirname(cur);
-      if (parent === cur) return abs;
-      tail.push(basename(cur));
-      cur = parent;
-    }
-  }
-}
-
-/**
- * `--out` must not reach into the inputs through a symlink: compare real paths (the report folder,
- * or its nearest existing ancestor, and the input folder). The default report folder
- * (`<input>/voidscope-report`, skipped by the scan) is allowed when `isDefault`.
- */
-export async function checkOutLocation(folder: string, out: string, isDefault: boolean): Promise<void> {
-  const realIn = await realish(folder);
-  const realOut = await realish(out);
-  if (within(realOut, realIn)) {
-    throw new VoidscopeError('EOPTION', `--out ${out} contains the input folder ${folder}${realOut !== resolve(out) ? ` (it resolves to ${realOut})` : ''}; choose a folder outside it`);
-  }
-  if (!isDefault && within(realIn, realOut)) {
-    throw new VoidscopeError(
-      'EOPTION',
-      `--out ${out} resolves to ${realOut}, inside the input folder ${realIn}; write the report outside the inputs`,
-    );
-  }
 }
 
 /** Name of the file inside a run's temporary folder that says which process owns it. */

@@ -1,11 +1,12 @@
 /**
- * The report folder: where it may be (checkOut), (leftovers of killed runs: report/write.ts removeStaleRunFolders), the atomic
- * swap of the finished temporary folder into place (swapInto), and report-relative paths.
+ * The report folder: where it may be (checkOut, on real paths), the atomic
+ * swap of the finished temporary folder into place (swapInto), and report-relative paths. Leftovers
+ * of killed runs: report/write.ts removeStaleRunFolders.
  */
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { VoidscopeError } from '../../errors.js';
 
 export const CACHE_FILE = '.voidscope-cache.json';
@@ -15,15 +16,38 @@ export function isInside(child: string, parent: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
-/** Check the report location and decide whether an existing folder may be replaced. */
-export async function checkOut(folder: string, out: string, isDefault: boolean): Promise<void> {
-  if (isInside(folder, out)) {
-    throw new VoidscopeError('EOPTION', `--out ${out} contains the input folder ${folder}; choose a folder outside it`);
+/** The real path of `p` (symlinks followed), or of its nearest existing ancestor joined with the rest. */
+async function realish(p: string): Promise<string> {
+  const abs = resolve(p);
+  const tail: string[] = [];
+  let cur = abs;
+  for (;;) {
+    try {
+      return join(await realpath(cur), ...tail.reverse());
+    } catch {
+      const parent = dirname(cur);
+      if (parent === cur) return abs;
+      tail.push(basename(cur));
+      cur = parent;
+    }
   }
-  if (!isDefault && isInside(out, folder)) {
+}
+
+/**
+ * Check the report location and decide whether an existing folder may be replaced. Compared on real
+ * paths, so `--out` through a symlink into the inputs (or onto a parent of them) is caught too.
+ */
+export async function checkOut(folder: string, out: string, isDefault: boolean): Promise<void> {
+  const realIn = await realish(folder);
+  const realOut = await realish(out);
+  const via = realOut !== resolve(out) ? ` (it resolves to ${realOut})` : '';
+  if (isInside(realIn, realOut)) {
+    throw new VoidscopeError('EOPTION', `--out ${out}${via} contains the input folder ${folder}; choose a folder outside it`);
+  }
+  if (!isDefault && isInside(realOut, realIn)) {
     throw new VoidscopeError(
       'EOPTION',
-      `--out ${out} is inside the input folder ${folder}; write the report outside the inputs (only the default ${join(folder, 'voidscope-report')} may live there, and the scan skips it)`,
+      `--out ${out}${via} is inside the input folder ${folder}; write the report outside the inputs (only the default ${join(folder, 'voidscope-report')} may live there, and the scan skips it)`,
     );
   }
   if (existsSync(out)) {
