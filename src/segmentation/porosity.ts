@@ -33,6 +33,7 @@ import { areaMask, resolveAnalysisArea } from './area.js';
 import { thresholdConfidence } from './auto/confidence.js';
 import { applyPrefilters } from './prefilter.js';
 import { isThresholdSegmentation, segment, type RegionInput } from './segment.js';
+import { regionPixelCount } from './metrics/region.js';
 import { METRICS } from './metrics/registry.js';
 import { voidMaskOf } from '../raster/void-mask.js';
 import { phaseCounts, type LabelMap } from '../raster/labels.js';
@@ -238,18 +239,20 @@ function finishStages(raster: Raster, spec: AnalysisSpec, prep: Prepared, segmen
   }
 
   // 4. Measure.
-  if (METRICS.porosity(segmentation.labels, region, { pixelSize, minAreaPx, voidPixels: 0 }).analysedPixels === 0) {
+  const analysedPixels = regionPixelCount(region, width);
+  if (analysedPixels === 0) {
     throw new VoidscopeError('EEMPTY', 'the analysed region (ROI ∩ mask) contains no pixels', where);
   }
   // The labelling visits every void pixel of the region once, so it also gives the void count.
   const poresM = METRICS.pores(segmentation.labels, region, {
     pixelSize,
     minAreaPx,
+    analysedPixels,
     labels: context.labels !== false,
     ...(context.labelsInto ? { labelsInto: context.labelsInto } : {}),
   });
   const labelled = poresM.labelled;
-  const count = METRICS.porosity(segmentation.labels, region, { pixelSize, minAreaPx, voidPixels: labelled.voidPixels });
+  const count = METRICS.porosity(segmentation.labels, region, { pixelSize, minAreaPx, voidPixels: labelled.voidPixels, analysedPixels });
   const pores = poresM.summary;
   const keptVoid = count.voidPixels - labelled.speckPixels;
 

@@ -25,6 +25,8 @@ export interface MetricParams {
   labelsInto?: Int32Array;
   /** Porosity: the void-pixel count when another metric already visited every void pixel. */
   voidPixels?: number;
+  /** The region's pixel count when the caller already counted it (regionPixelCount), so no metric recounts a masked region. */
+  analysedPixels?: number;
 }
 
 export interface PoresMeasurement {
@@ -38,7 +40,7 @@ export const METRICS = {
   /** Void fraction: void-phase pixels / analysed pixels (dimensionless, 0..1). */
   porosity(map: LabelMap, region: AnalysisRegion, p: MetricParams): VoidCount {
     if (p.voidPixels !== undefined) {
-      const analysedPixels = regionPixelCount(region, map.width);
+      const analysedPixels = p.analysedPixels ?? regionPixelCount(region, map.width);
       return { voidPixels: p.voidPixels, analysedPixels, voidFraction: analysedPixels > 0 ? p.voidPixels / analysedPixels : NaN };
     }
     return voidFraction(voidMaskOf(map), map.width, region);
@@ -50,7 +52,7 @@ export const METRICS = {
       labels: p.labels === true,
       ...(p.labelsInto ? { labelsInto: p.labelsInto } : {}),
     });
-    const summary = summarizePores(labelled, regionPixelCount(region, map.width), p.minAreaPx, p.pixelSize);
+    const summary = summarizePores(labelled, p.analysedPixels ?? regionPixelCount(region, map.width), p.minAreaPx, p.pixelSize);
     return { summary, labelled };
   },
 } as const;
