@@ -139,6 +139,20 @@ export class MlpScratch {
   }
 }
 
+/** The class with the largest logit of pixel x (logits[k·stride + x]); ties go to the lower index. */
+function argmaxAt(logits: Float32Array, stride: number, x: number, K: number): number {
+  let best = 0;
+  let bv = logits[x]!;
+  for (let k = 1; k < K; k++) {
+    const v = logits[k * stride + x]!;
+    if (v > bv) {
+      bv = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
 /**
  * Classify `count` pixels: pixel x has feature f at planes[f][start + x]. Writes the class index
  * + 1 to labels[at + x]; when `probs` is given, the softmax probabilities to probs[k][at + x].
@@ -156,15 +170,8 @@ export function classifyRun(
   const K = s.net.outputs;
   const { logits, stride } = s.logitsOf(planes, start, count);
   for (let x = 0; x < count; x++) {
-    let best = 0;
-    let bv = logits[x]!;
-    for (let k = 1; k < K; k++) {
-      const v = logits[k * stride + x]!;
-      if (v > bv) {
-        bv = v;
-        best = k;
-      }
-    }
+    const best = argmaxAt(logits, stride, x, K);
+    const bv = logits[best * stride + x]!;
     labels[at + x] = best + 1;
     if (probs) {
       let sum = 0;
@@ -212,15 +219,8 @@ export function classifyRunStats(
   let { analysed, uncertain, marginSum, voidLow, voidHigh } = st;
   for (let x = 0; x < count; x++) {
     if (area && area[at + x] === 0) continue;
-    let best = 0;
-    let bv = logits[x]!;
-    for (let k = 1; k < K; k++) {
-      const v = logits[k * stride + x]!;
-      if (v > bv) {
-        bv = v;
-        best = k;
-      }
-    }
+    const best = argmaxAt(logits, stride, x, K);
+    const bv = logits[best * stride + x]!;
     labels[at + x] = best + 1;
     let sum = 0;
     let second = 0;
