@@ -40,11 +40,6 @@ export interface ThresholdSegmentation extends Segmentation {
   threshold: ThresholdResult;
 }
 
-/** The segmenters that read a full-size area mask (built once here from the ROI and mask when not given). */
-function areaInput(input: RegionInput): SegmentInput {
-  return { raster: input.raster, area: input.area };
-}
-
 export type AnySegmenter<S> = (input: RegionInput, spec: S) => Segmentation | Promise<Segmentation>;
 
 /**
@@ -127,14 +122,14 @@ export const SEGMENTERS = {
   },
   // The noise-aware automatic segmenter (auto/README.md).
   auto: (input: RegionInput, spec: Extract<SegmentSpec, { method: 'auto' }>): Segmentation =>
-    segmentAuto(areaInput(input), { method: 'auto', voids: spec.voids }),
+    segmentAuto(input, { method: 'auto', voids: spec.voids }),
   // Fiji Auto Local Threshold (local/README.md): Fiji's parameter 0 means the method's default.
   local: (input: RegionInput, spec: Extract<SegmentSpec, { method: 'local' }>): Segmentation =>
-    segmentLocal(areaInput(input), { name: spec.name, radius: spec.radius, param1: spec.p1 ?? 0, param2: spec.p2 ?? 0, voids: spec.voids }),
+    segmentLocal(input, { name: spec.name, radius: spec.radius, param1: spec.p1 ?? 0, param2: spec.p2 ?? 0, voids: spec.voids }),
   // Learned segmentation (learned/README.md): loaded lazily, so TensorFlow.js and the model code load
   // only when a model is used; asynchronous (the model file is read once per thread and cached).
   model: async (input: RegionInput, spec: Extract<SegmentSpec, { method: 'model' }>): Promise<Segmentation> =>
-    (await import('./learned/predict.js')).segmentModel(areaInput(input), { path: spec.path }),
+    (await import('./learned/predict.js')).segmentModel(input, { path: spec.path }),
 } as const satisfies { [K in SegmentSpec['method']]: AnySegmenter<Extract<SegmentSpec, { method: K }>> };
 
 /** Run the segmenter the spec names. */
