@@ -26,7 +26,7 @@
  * Hand-written because no installed library offers ImageJ's kernel: sharp/libvips' `blur` uses a
  * different kernel length/accuracy and fixed-point arithmetic for 8-bit.
  */
-import { readFileSync } from 'node:fs';
+import { compileWasm, instantiateWasm } from '../../wasm.js';
 import type { PixelData, Raster } from '../../raster/types.js';
 import { VoidscopeError } from '../../errors.js';
 
@@ -95,13 +95,6 @@ export interface GaussianOptions {
   into?: PixelData;
 }
 
-/** The parts of the WebAssembly JS API used here (Node has it; the ES lib typings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 interface BlurModule {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   blur(
@@ -114,14 +107,7 @@ let blurModule: BlurModule | null = null;
 /** The compiled gaussian.wasm, instantiated once per thread (its memory is reused between calls). */
 function wasm(): BlurModule {
   if (blurModule) return blurModule;
-  const url = new URL('./gaussian.wasm', import.meta.url);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(url);
-  } catch {
-    throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
-  }
-  blurModule = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), {}).exports as BlurModule;
+  blurModule = instantiateWasm<BlurModule>(compileWasm(new URL('./gaussian.wasm', import.meta.url)));
   return blurModule;
 }
 

@@ -8,8 +8,7 @@
  * layer's weights and bias), and is one function, so every image, tile and `--jobs` setting goes
  * through identical arithmetic. A test checks its labels against TensorFlow.js' own ops.
  */
-import { readFileSync } from 'node:fs';
-import { VoidscopeError } from '../../errors.js';
+import { compileWasm, instantiateWasm } from '../../wasm.js';
 
 /** A two-layer perceptron: `inputs → hidden (ReLU) → outputs`, row-major kernels as Keras stores them. */
 export interface MlpWeights {
@@ -41,11 +40,6 @@ export function foldStandardisation(net: MlpWeights, mean: ArrayLike<number>, st
   return { ...net, w1, b1: Float32Array.from(b1) };
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface MlpModule {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
@@ -58,17 +52,8 @@ interface MlpModule {
  */
 let compiled: object | null = null;
 function instantiate(): MlpModule {
-  if (!compiled) {
-    const url = new URL('./mlp.wasm', import.meta.url);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(url);
-    } catch {
-      throw new VoidscopeError('EIO', `${url.pathname} is missing: voidscope was compiled without its WebAssembly step (run npm run build)`);
-    }
-    compiled = new WebAssemblyApi.Module(bytes);
-  }
-  return new WebAssemblyApi.Instance(compiled, {}).exports as MlpModule;
+  compiled ??= compileWasm(new URL('./mlp.wasm', import.meta.url));
+  return instantiateWasm<MlpModule>(compiled);
 }
 
 const align16 = (n: number): number => (n + 15) & ~15;
