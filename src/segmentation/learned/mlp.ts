@@ -43,6 +43,8 @@ export function foldStandardisation(net: MlpWeights, mean: ArrayLike<number>, st
 interface MlpModule {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
+  classify(out: number, stride: number, n: number, K: number, area: number, hasArea: number, labels: number, voidK: number, st: number): void;
+  expv(at: number, n: number): void;
 }
 
 /**
@@ -65,7 +67,7 @@ const align16 = (n: number): number => (n + 15) & ~15;
  */
 export class MlpScratch {
   private readonly m: MlpModule;
-  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number };
+  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number; area: number; labels: number; st: number };
   private readonly logits: Float32Array;
   private readonly groups: number;
   constructor(
@@ -84,10 +86,13 @@ export class MlpScratch {
     const b2 = align16(w2 + 4 * 4 * G * K);
     const inAt = align16(b2 + 4 * K);
     const out = align16(inAt + 4 * F * run);
-    const end = out + 4 * K * run;
+    const area = align16(out + 4 * K * run);
+    const labels = align16(area + run);
+    const st = align16(labels + run);
+    const end = st + 8 * 5;
     const have = this.m.memory.buffer.byteLength;
     if (end > have) this.m.memory.grow(Math.ceil((end - have) / 65536));
-    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out };
+    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out, area, labels, st };
     const mem = this.m.memory.buffer;
     const W1s = new Float32Array(mem, w1s, 16 * G * F);
     const B1s = new Float32Array(mem, b1s, 16 * G);
@@ -106,21 +111,66 @@ export class MlpScratch {
     this.logits = new Float32Array(K * run);
   }
 
-  /** Logits of `count` pixels (planes[f][start + x]) as K planes of `stride` (count rounded up to 4). */
-  logitsOf(planes: readonly Float32Array[], start: number, count: number): { logits: Float32Array; stride: number } {
+  /** Run the kernel on `count` pixels (planes[f][start + x]): logits in wasm memory at `out`, K planes of the returned stride (count rounded up to 8). */
+  private run(planes: readonly Float32Array[], start: number, count: number): number {
     const { inputs: F, outputs: K } = this.net;
     if (count > this.maxRun) throw new RangeError(`run of ${count} pixels exceeds the kernel's ${this.maxRun}`);
-    const stride = (count + 3) & ~3;
-    const mem = this.m.memory.buffer;
-    const input = new Float32Array(mem, this.at.in, F * stride);
+    const stride = (count + 7) & ~7;
+    const input = new Float32Array(this.m.memory.buffer, this.at.in, F * stride);
     for (let f = 0; f < F; f++) {
       input.set(planes[f]!.subarray(start, start + count), f * stride);
       if (stride > count) input.fill(0, f * stride + count, (f + 1) * stride);
     }
     this.m.mlp(this.at.in, stride, F, this.groups, K, this.at.w1, this.at.b1, this.at.w2, this.at.b2, this.at.out);
+    return stride;
+  }
+
+  /** Logits of `count` pixels (planes[f][start + x]) as K planes of `stride` (count rounded up to 8). */
+  logitsOf(planes: readonly Float32Array[], start: number, count: number): { logits: Float32Array; stride: number } {
+    const K = this.net.outputs;
+    const stride = this.run(planes, start, count);
     const l = this.logits.subarray(0, K * stride);
-    l.set(new Float32Array(mem, this.at.out, K * stride));
+    l.set(new Float32Array(this.m.memory.buffer, this.at.out, K * stride));
     return { logits: l, stride };
+  }
+
+  /**
+   * classifyRunStats' work in WebAssembly (mlp.wat `classify`): the kernel, then per pixel the argmax,
+   * the label (0 outside `area`) and the confidence sums, added to `st` pixel by pixel in x order.
+   */
+  classifyStats(planes: readonly Float32Array[], start: number, count: number, labels: Uint8Array, at: number, area: Uint8Array | null, voidK: number, st: RunStats): void {
+    const stride = this.run(planes, start, count);
+    const mem = this.m.memory.buffer;
+    if (area) new Uint8Array(mem, this.at.area, count).set(area.subarray(at, at + count));
+    const s = new Float64Array(mem, this.at.st, 5);
+    s[0] = st.analysed;
+    s[1] = st.uncertain;
+    s[2] = st.marginSum;
+    s[3] = st.voidLow;
+    s[4] = st.voidHigh;
+    this.m.classify(this.at.out, stride, count, this.net.outputs, this.at.area, area ? 1 : 0, this.at.labels, voidK, this.at.st);
+    st.analysed = s[0]!;
+    st.uncertain = s[1]!;
+    st.marginSum = s[2]!;
+    st.voidLow = s[3]!;
+    st.voidHigh = s[4]!;
+    labels.set(new Uint8Array(mem, this.at.labels, count), at);
+  }
+
+  /** Math.exp as the kernel computes it (mlp.wat $exp2, for x ≤ 0), for tests. */
+  expOf(xs: Float64Array): Float64Array {
+    // In chunks in the kernel's input area (no run is in progress).
+    const at = this.at.in;
+    const n = ((this.at.out - at) >> 3) & ~1;
+    const out = new Float64Array(xs.length);
+    for (let s = 0; s < xs.length; s += n) {
+      const m = Math.min(n, xs.length - s);
+      const v = new Float64Array(this.m.memory.buffer, at, (m + 1) & ~1);
+      v.set(xs.subarray(s, s + m));
+      this.m.expv(at, v.length);
+      out.set(v.subarray(0, m), s);
+    }
+    return out;
   }
 }
 
@@ -185,8 +235,13 @@ export interface RunStats {
 
 /**
  * classifyRun for prediction: labels for the pixels of the run inside `area` (area[at + x] ≠ 0, or all
- * when null; others keep label 0) and the confidence sums, in one pass without probability planes.
- * Labels are exactly classifyRun's.
+ * when null; the others get label 0 and are not counted) and the confidence sums, in one pass without
+ * probability planes, in WebAssembly (mlp.wat `classify`). Labels are exactly classifyRun's (argmax of
+ * the same logits, ties to the lower index). The sums are those the JS loop gave (Math.exp of
+ * l_k − l_best, sums in k order, marginSum added pixel by pixel): the kernel's exp is fdlibm's, as V8's
+ * Math.exp, checked bit for bit on x64 by a test; on a platform whose Math.exp rounds differently
+ * (e.g. contracted into FMAs) the sums may differ from a JS softmax in the last bits, but they stay
+ * the same for any thread count or tile size.
  */
 export function classifyRunStats(
   planes: readonly Float32Array[],
@@ -199,34 +254,5 @@ export function classifyRunStats(
   voidK: number,
   st: RunStats,
 ): void {
-  const K = s.net.outputs;
-  const { logits, stride } = s.logitsOf(planes, start, count);
-  let { analysed, uncertain, marginSum, voidLow, voidHigh } = st;
-  for (let x = 0; x < count; x++) {
-    if (area && area[at + x] === 0) continue;
-    const best = argmaxAt(logits, stride, x, K);
-    const bv = logits[best * stride + x]!;
-    labels[at + x] = best + 1;
-    let sum = 0;
-    let second = 0;
-    let ev = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(logits[k * stride + x]! - bv);
-      sum += e;
-      if (k !== best && e > second) second = e;
-      if (k === voidK) ev = e;
-    }
-    const p1 = 1 / sum;
-    analysed++;
-    if (p1 < 0.6) uncertain++;
-    marginSum += p1 - second / sum;
-    const pv = ev / sum;
-    if (pv >= 0.7) voidLow++;
-    if (pv >= 0.3) voidHigh++;
-  }
-  st.analysed = analysed;
-  st.uncertain = uncertain;
-  st.marginSum = marginSum;
-  st.voidLow = voidLow;
-  st.voidHigh = voidHigh;
+  s.classifyStats(planes, start, count, labels, at, area, voidK, st);
 }
