@@ -55,9 +55,18 @@ export function diffX(src: Float32Array, width: number, height: number, into?: F
   if (width < 2) return out.fill(0);
   for (let y = 0; y < height; y++) {
     const o = y * width;
-    out[o] = src[o + 1]! - src[o]!;
-    for (let x = 1; x < width - 1; x++) out[o + x] = (src[o + x + 1]! - src[o + x - 1]!) * 0.5;
-    out[o + width - 1] = src[o + width - 1]! - src[o + width - 2]!;
+    const e = o + width - 1;
+    // a, b, c = src[i − 1], src[i], src[i + 1] carried along the row: one load per pixel.
+    let a = src[o]!;
+    let b = src[o + 1]!;
+    out[o] = b - a;
+    for (let i = o + 1; i < e; i++) {
+      const c = src[i + 1]!;
+      out[i] = (c - a) * 0.5;
+      a = b;
+      b = c;
+    }
+    out[e] = b - a;
   }
   return out;
 }
@@ -67,23 +76,24 @@ export function diffY(src: Float32Array, width: number, height: number, into?: F
   const out = into ?? new Float32Array(width * height);
   if (height < 2) return out.fill(0);
   const last = (height - 1) * width;
-  for (let x = 0; x < width; x++) {
-    out[x] = src[width + x]! - src[x]!;
-    out[last + x] = src[last + x]! - src[last - width + x]!;
-  }
-  for (let y = 1; y < height - 1; y++) {
-    const o = y * width;
-    for (let x = 0; x < width; x++) out[o + x] = (src[o + width + x]! - src[o - width + x]!) * 0.5;
-  }
+  for (let x = 0; x < width; x++) out[x] = src[width + x]! - src[x]!;
+  // The inner rows as one run (row y's neighbours are ± width away): one loop, no per-row set-up.
+  for (let i = width; i < last; i++) out[i] = (src[i + width]! - src[i - width]!) * 0.5;
+  for (let i = last; i < last + width; i++) out[i] = src[i]! - src[i - width]!;
   return out;
 }
 
 /** Eigenvalues of the symmetric 2×2 matrices [[a, b], [b, c]] per pixel, larger first (as skimage), times `scale`. */
 export function eigen2(a: Float32Array, b: Float32Array, c: Float32Array, l1: Float32Array, l2: Float32Array, scale = 1): void {
-  for (let i = 0; i < a.length; i++) {
-    const m = (a[i]! + c[i]!) * 0.5;
-    const d = (a[i]! - c[i]!) * 0.5;
-    const r = Math.sqrt(d * d + b[i]! * b[i]!);
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    // Each input read once (V8 reloads a[i] after a store to l1, which might alias it).
+    const ai = a[i]!;
+    const bi = b[i]!;
+    const ci = c[i]!;
+    const m = (ai + ci) * 0.5;
+    const d = (ai - ci) * 0.5;
+    const r = Math.sqrt(d * d + bi * bi);
     l1[i] = (m + r) * scale;
     l2[i] = (m - r) * scale;
   }

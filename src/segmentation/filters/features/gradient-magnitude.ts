@@ -7,6 +7,11 @@ export const gradientMagnitude = {
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gx, gy] = ctx.gradient(sigma);
     const o = out[0]!;
-    for (let i = 0; i < o.length; i++) o[i] = Math.sqrt(gx[i]! * gx[i]! + gy[i]! * gy[i]!) * sigma;
+    const n = o.length;
+    for (let i = 0; i < n; i++) {
+      const a = gx[i]!;
+      const b = gy[i]!;
+      o[i] = Math.sqrt(a * a + b * b) * sigma;
+    }
   },
 };

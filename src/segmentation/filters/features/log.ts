@@ -12,6 +12,7 @@ export const log = {
     const [gxx, , gyy] = ctx.hessian(sigma);
     const o = out[0]!;
     const s2 = sigma * sigma;
-    for (let i = 0; i < o.length; i++) o[i] = (gxx[i]! + gyy[i]!) * s2;
+    const n = o.length;
+    for (let i = 0; i < n; i++) o[i] = (gxx[i]! + gyy[i]!) * s2;
   },
 };

@@ -18,9 +18,11 @@ export const structureTensorEigen = {
     const xy = ctx.scratch();
     const yy = ctx.scratch();
     for (let i = 0; i < n; i++) {
-      xx[i] = gx[i]! * gx[i]!;
-      xy[i] = gx[i]! * gy[i]!;
-      yy[i] = gy[i]! * gy[i]!;
+      const a = gx[i]!;
+      const b = gy[i]!;
+      xx[i] = a * a;
+      xy[i] = a * b;
+      yy[i] = b * b;
     }
     const so = sigma * STRUCTURE_OUTER_RATIO;
     const { width: w, height: h } = ctx;
