@@ -43,7 +43,7 @@ export function foldStandardisation(net: MlpWeights, mean: ArrayLike<number>, st
 interface MlpModule {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   mlp(inAt: number, count: number, F: number, G: number, K: number, w1: number, b1: number, w2: number, b2: number, out: number): void;
-  classify(out: number, stride: number, n: number, K: number, area: number, hasArea: number, labels: number, voidK: number, st: number): void;
+  classify(out: number, stride: number, n: number, K: number, area: number, hasArea: number, labels: number, voidK: number, st: number, ds: number): void;
   expv(at: number, n: number): void;
 }
 
@@ -67,7 +67,7 @@ const align16 = (n: number): number => (n + 15) & ~15;
  */
 export class MlpScratch {
   private readonly m: MlpModule;
-  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number; area: number; labels: number; st: number };
+  private readonly at: { w1: number; b1: number; w2: number; b2: number; in: number; out: number; area: number; labels: number; st: number; ds: number };
   private readonly logits: Float32Array;
   private readonly groups: number;
   constructor(
@@ -89,10 +89,11 @@ export class MlpScratch {
     const area = align16(out + 4 * K * run);
     const labels = align16(area + run);
     const st = align16(labels + run);
-    const end = st + 8 * 5;
+    const ds = align16(st + 8 * 5);
+    const end = ds + 8 * K * run;
     const have = this.m.memory.buffer.byteLength;
     if (end > have) this.m.memory.grow(Math.ceil((end - have) / 65536));
-    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out, area, labels, st };
+    this.at = { w1: w1s, b1: b1s, w2, b2, in: inAt, out, area, labels, st, ds };
     const mem = this.m.memory.buffer;
     const W1s = new Float32Array(mem, w1s, 16 * G * F);
     const B1s = new Float32Array(mem, b1s, 16 * G);
@@ -148,7 +149,7 @@ export class MlpScratch {
     s[2] = st.marginSum;
     s[3] = st.voidLow;
     s[4] = st.voidHigh;
-    this.m.classify(this.at.out, stride, count, this.net.outputs, this.at.area, area ? 1 : 0, this.at.labels, voidK, this.at.st);
+    this.m.classify(this.at.out, stride, count, this.net.outputs, this.at.area, area ? 1 : 0, this.at.labels, voidK, this.at.st, this.at.ds);
     st.analysed = s[0]!;
     st.uncertain = s[1]!;
     st.marginSum = s[2]!;
@@ -157,11 +158,11 @@ export class MlpScratch {
     labels.set(new Uint8Array(mem, this.at.labels, count), at);
   }
 
-  /** Math.exp as the kernel computes it (mlp.wat $exp2, for x ≤ 0), for tests. */
+  /** Math.exp as the kernel computes it (mlp.wat expv, for x ≤ 0), for tests. */
   expOf(xs: Float64Array): Float64Array {
-    // In chunks in the kernel's input area (no run is in progress).
-    const at = this.at.in;
-    const n = ((this.at.out - at) >> 3) & ~1;
+    // In chunks in the classify scratch (no run is in progress).
+    const at = this.at.ds;
+    const n = this.net.outputs * align16(this.maxRun);
     const out = new Float64Array(xs.length);
     for (let s = 0; s < xs.length; s += n) {
       const m = Math.min(n, xs.length - s);

@@ -120,86 +120,86 @@
         (local.set $x (i32.add (local.get $x) (i32.const 32)))
         (br $xloop))))
 
-  ;; exp(x) of two f64 lanes for x ≤ 0 (and NaN, −∞): fdlibm's e_exp.c (FreeBSD msun, as V8's
-  ;; base::ieee754::exp, which is Math.exp) with its branches as lane selects — the same operations on
-  ;; the same values, so the same bits as Math.exp on x64 (checked by a test).
-  (func $exp2 (param $x v128) (result v128)
+  ;; expv(p, n): exp of the n f64 at p (n even), in place, for x ≤ 0 (and NaN, −∞): fdlibm's e_exp.c
+  ;; (FreeBSD msun, as V8's base::ieee754::exp, which is Math.exp) two lanes at a time, its branches as
+  ;; lane selects — the same operations on the same values, so the same bits as Math.exp on x64
+  ;; (checked by a test).
+  (func $expv (export "expv") (param $p i32) (param $n i32)
+    (local $e i32) (local $x v128)
     (local $hx v128) (local $kf v128) (local $ki v128) (local $hi v128) (local $lo v128) (local $r v128)
     (local $t v128) (local $c v128) (local $y v128) (local $y0 v128) (local $small v128) (local $lowk v128) (local $q v128)
-    ;; hx: high word of |x|
-    (local.set $hx (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (v128.const i64x2 0x7fffffff 0x7fffffff)))
-    ;; k = (int)(invln2·x − 0.5), or −1 when |x| < 1.5 ln2 (by the high word)
-    (local.set $kf (f64x2.trunc (f64x2.add (f64x2.mul (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00) (local.get $x))
-                                          (v128.const f64x2 -0.5 -0.5))))
-    (local.set $kf (v128.bitselect (v128.const f64x2 -1 -1) (local.get $kf)
-                      (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3FF0A2B2 0x3FF0A2B2))))
-    ;; hi = x − k·ln2HI (exact), lo = k·ln2LO, r = hi − lo
-    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
-    (local.set $lo (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
-    ;; |x| ≤ 0.5 ln2 (by the high word): k = 0, r = x
-    (local.set $small (i64x2.le_s (local.get $hx) (v128.const i64x2 0x3fd62e42 0x3fd62e42)))
-    (local.set $r (v128.bitselect (local.get $x) (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $small)))
-    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $c (f64x2.sub (local.get $r)
-      (f64x2.mul (local.get $t)
-        (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
-          (f64x2.mul (local.get $t)
-            (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
-              (f64x2.mul (local.get $t)
-                (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
-                  (f64x2.mul (local.get $t)
-                    (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
-                      (f64x2.mul (local.get $t) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
-    ;; q = (r·c)/(c − 2); k = 0: 1 − (q − r).  k ≠ 0: y = 1 − ((lo − (r·c)/(2 − c)) − hi) = 1 − ((lo + q) − hi)
-    ;; (2 − c = −(c − 2), a/(−b) = −(a/b) and a − (−b) = a + b exactly in IEEE arithmetic: one division for both),
-    ;; times 2^k (k < −1021: 2^(k+1000) · 2^−1000)
-    (local.set $q (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (local.get $c) (v128.const f64x2 2 2))))
-    (local.set $y0 (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $q) (local.get $r))))
-    (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.add (local.get $lo) (local.get $q)) (local.get $hi))))
-    (local.set $ki (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $kf))))
-    (local.set $lowk (i64x2.lt_s (local.get $ki) (v128.const i64x2 -1021 -1021)))
-    (local.set $ki (v128.bitselect (i64x2.add (local.get $ki) (v128.const i64x2 1000 1000)) (local.get $ki) (local.get $lowk)))
-    (local.set $y (f64x2.mul (local.get $y) (i64x2.shl (i64x2.add (local.get $ki) (v128.const i64x2 0x3ff 0x3ff)) (i32.const 52))))
-    (local.set $y (v128.bitselect (f64x2.mul (local.get $y) (v128.const f64x2 9.33263618503218878990e-302 9.33263618503218878990e-302)) (local.get $y) (local.get $lowk)))
-    (local.set $y (v128.bitselect (local.get $y0) (local.get $y) (local.get $small)))
-    ;; |x| < 2^−28: 1 + x;  x < −745.13…: 0
-    (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
-                     (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3e300000 0x3e300000))))
-    (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
-      (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e+02 -7.45133219101941108420e+02))))
-
-  ;; exp of n f64 at p, in place (for the test against Math.exp).
-  (func (export "expv") (param $p i32) (param $n i32)
-    (local $e i32)
     (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $p) (local.get $e)))
-      (v128.store (local.get $p) (call $exp2 (v128.load (local.get $p))))
+      (local.set $x (v128.load (local.get $p)))
+      ;; hx: high word of |x|
+      (local.set $hx (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (v128.const i64x2 0x7fffffff 0x7fffffff)))
+      ;; k = (int)(invln2·x − 0.5), or −1 when |x| < 1.5 ln2 (by the high word)
+      (local.set $kf (f64x2.trunc (f64x2.add (f64x2.mul (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00) (local.get $x))
+                                            (v128.const f64x2 -0.5 -0.5))))
+      (local.set $kf (v128.bitselect (v128.const f64x2 -1 -1) (local.get $kf)
+                        (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3FF0A2B2 0x3FF0A2B2))))
+      ;; hi = x − k·ln2HI (exact), lo = k·ln2LO, r = hi − lo
+      (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+      (local.set $lo (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+      ;; |x| ≤ 0.5 ln2 (by the high word): k = 0, r = x
+      (local.set $small (i64x2.le_s (local.get $hx) (v128.const i64x2 0x3fd62e42 0x3fd62e42)))
+      (local.set $r (v128.bitselect (local.get $x) (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $small)))
+      (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
+      (local.set $c (f64x2.sub (local.get $r)
+        (f64x2.mul (local.get $t)
+          (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
+            (f64x2.mul (local.get $t)
+              (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
+                (f64x2.mul (local.get $t)
+                  (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
+                    (f64x2.mul (local.get $t)
+                      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
+                        (f64x2.mul (local.get $t) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+      ;; q = (r·c)/(c − 2); k = 0: 1 − (q − r).  k ≠ 0: y = 1 − ((lo − (r·c)/(2 − c)) − hi) = 1 − ((lo + q) − hi)
+      ;; (2 − c = −(c − 2), a/(−b) = −(a/b) and a − (−b) = a + b exactly in IEEE arithmetic: one division for both),
+      ;; times 2^k (k < −1021: 2^(k+1000) · 2^−1000)
+      (local.set $q (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (local.get $c) (v128.const f64x2 2 2))))
+      (local.set $y0 (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $q) (local.get $r))))
+      (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.add (local.get $lo) (local.get $q)) (local.get $hi))))
+      ;; 2^k2 (k2 = k, or k + 1000 when k < −1021: −75 … 0) from the low bits of k2 + 2^52 + 1023 (exact)
+      (local.set $lowk (f64x2.lt (local.get $kf) (v128.const f64x2 -1021 -1021)))
+      (local.set $ki (v128.bitselect (f64x2.add (local.get $kf) (v128.const f64x2 1000 1000)) (local.get $kf) (local.get $lowk)))
+      (local.set $ki (i64x2.shl (f64x2.add (local.get $ki) (v128.const f64x2 4503599627371519 4503599627371519)) (i32.const 52)))
+      (local.set $y (f64x2.mul (local.get $y) (local.get $ki)))
+      (local.set $y (v128.bitselect (f64x2.mul (local.get $y) (v128.const f64x2 9.33263618503218878990e-302 9.33263618503218878990e-302)) (local.get $y) (local.get $lowk)))
+      (local.set $y (v128.bitselect (local.get $y0) (local.get $y) (local.get $small)))
+      ;; |x| < 2^−28: 1 + x;  x < −745.13…: 0
+      (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
+                       (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3e300000 0x3e300000))))
+      (v128.store (local.get $p)
+        (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
+          (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e+02 -7.45133219101941108420e+02))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $l))))
 
-  ;; classify(out, stride, n, K, area, hasArea, labels, voidK, st): for pixels x = 0 … n−1 of the logits
-  ;; planes `out` (K planes of `stride` f32, stride even): labels[x] = 1 + argmax_k logit (ties to the lower k), or 0
-  ;; where hasArea and area[x] = 0 (those pixels are not counted). For the counted pixels, with
-  ;; p = softmax(logits) computed as classifyRunStats did in JS (e_k = exp(l_k − l_best) by $exp2, sum
-  ;; ascending in k, p1 = 1/sum): st (5 f64: analysed, uncertain, marginSum, voidLow, voidHigh) gets
-  ;; +1, +[p1 < 0.6], +(p1 − second/sum) (added pixel by pixel, in x order), +[P(void) ≥ 0.7], +[P(void) ≥ 0.3].
+  ;; classify(out, stride, n, K, area, hasArea, labels, voidK, st, ds): for pixels x = 0 … n−1 of the
+  ;; logits planes `out` (K planes of `stride` f32, stride a multiple of 8): labels[x] = 1 + argmax_k
+  ;; logit (ties to the lower k), or 0 where hasArea and area[x] = 0 (those pixels are not counted).
+  ;; For the counted pixels, the softmax computed as classifyRunStats did in JS (e_k = exp(l_k − l_best),
+  ;; sum ascending in k, p1 = 1/sum, in f64): st (5 f64: analysed, uncertain, marginSum, voidLow,
+  ;; voidHigh) gets +1, +[p1 < 0.6], +(p1 − second/sum) (added pixel by pixel, in x order),
+  ;; +[P(void) ≥ 0.7], +[P(void) ≥ 0.3].  ds: scratch for K planes of `stride` f64.
   (func (export "classify")
     (param $out i32) (param $stride i32) (param $n i32) (param $K i32) (param $area i32) (param $hasArea i32)
-    (param $labels i32) (param $voidK i32) (param $st i32)
-    (local $x i32) (local $k i32) (local $p i32) (local $s4 i32) (local $lane i32)
-    (local $bv v128) (local $l v128) (local $m v128) (local $best v128) (local $kv v128)
-    (local $e v128) (local $sum v128) (local $second v128) (local $ev v128)
-    (local $p1 v128) (local $marg v128) (local $pv v128)
+    (param $labels i32) (param $voidK i32) (param $st i32) (param $ds i32)
+    (local $x i32) (local $k i32) (local $p i32) (local $q i32) (local $s4 i32) (local $s8 i32) (local $b i32)
+    (local $bv v128) (local $l v128) (local $m v128) (local $best v128)
+    (local $e f64) (local $sum f64) (local $second f64) (local $ev f64) (local $p1 f64) (local $pv f64)
     (local $analysed i32) (local $uncertain i32) (local $vlow i32) (local $vhigh i32) (local $msum f64)
-    (local $lp1 f64) (local $lpv f64) (local $lm f64) (local $lb i32)
     (local.set $s4 (i32.shl (local.get $stride) (i32.const 2)))
-    (local.set $msum (f64.load offset=16 (local.get $st)))
+    (local.set $s8 (i32.shl (local.get $stride) (i32.const 3)))
+    ;; 1. per pixel pair: argmax (strict >: ties keep the lower index; f32 logits, exact in f64), the
+    ;;    labels, and d_k = l_k − l_best (f64) into ds
     (local.set $x (i32.const 0))
     (block $xdone (loop $xloop
       (br_if $xdone (i32.ge_u (local.get $x) (local.get $n)))
       (local.set $p (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2))))
-      ;; argmax over k (strict >: ties keep the lower index), on the f32 logits (exact in f64)
       (local.set $bv (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
       (local.set $best (v128.const i64x2 0 0))
       (local.set $k (i32.const 1))
@@ -212,57 +212,58 @@
         (local.set $best (v128.bitselect (i64x2.splat (i64.extend_i32_u (local.get $k))) (local.get $best) (local.get $m)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $al)))
-      ;; e_k = exp(l_k − best), sum, second (largest e_k of k ≠ best), e_void
+      (local.set $q (i32.add (local.get $labels) (local.get $x)))
+      (i32.store8 offset=0 (local.get $q) (i32.add (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $best))) (i32.const 1)))
+      (i32.store8 offset=1 (local.get $q) (i32.add (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $best))) (i32.const 1)))
       (local.set $p (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2))))
-      (local.set $sum (v128.const f64x2 0 0))
-      (local.set $second (v128.const f64x2 0 0))
-      (local.set $ev (v128.const f64x2 0 0))
+      (local.set $q (i32.add (local.get $ds) (i32.shl (local.get $x) (i32.const 3))))
       (local.set $k (i32.const 0))
-      (block $ed (loop $el
-        (br_if $ed (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $l (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
-        (local.set $e (call $exp2 (f64x2.sub (local.get $l) (local.get $bv))))
-        (local.set $sum (f64x2.add (local.get $sum) (local.get $e)))
-        (local.set $kv (i64x2.splat (i64.extend_i32_u (local.get $k))))
-        (local.set $m (v128.andnot (f64x2.gt (local.get $e) (local.get $second)) (i64x2.eq (local.get $best) (local.get $kv))))
-        (local.set $second (v128.bitselect (local.get $e) (local.get $second) (local.get $m)))
-        (if (i32.eq (local.get $k) (local.get $voidK)) (then (local.set $ev (local.get $e))))
+      (block $dd (loop $dl
+        (br_if $dd (i32.ge_u (local.get $k) (local.get $K)))
+        (v128.store (local.get $q) (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $bv)))
         (local.set $p (i32.add (local.get $p) (local.get $s4)))
+        (local.set $q (i32.add (local.get $q) (local.get $s8)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $el)))
-      (local.set $p1 (f64x2.div (v128.const f64x2 1 1) (local.get $sum)))
-      (local.set $marg (f64x2.sub (local.get $p1) (f64x2.div (local.get $second) (local.get $sum))))
-      (local.set $pv (f64x2.div (local.get $ev) (local.get $sum)))
-      ;; the two pixels in x order (the second only when x + 1 < n)
-      (local.set $lane (i32.const 0))
-      (block $lnd (loop $lnl
-        (br_if $lnd (i32.ge_u (i32.add (local.get $x) (local.get $lane)) (local.get $n)))
-        (br_if $lnd (i32.ge_u (local.get $lane) (i32.const 2)))
-        (if (i32.eqz (local.get $lane))
-          (then
-            (local.set $lb (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $best))))
-            (local.set $lp1 (f64x2.extract_lane 0 (local.get $p1)))
-            (local.set $lm (f64x2.extract_lane 0 (local.get $marg)))
-            (local.set $lpv (f64x2.extract_lane 0 (local.get $pv))))
-          (else
-            (local.set $lb (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $best))))
-            (local.set $lp1 (f64x2.extract_lane 1 (local.get $p1)))
-            (local.set $lm (f64x2.extract_lane 1 (local.get $marg)))
-            (local.set $lpv (f64x2.extract_lane 1 (local.get $pv)))))
-        (if (i32.and (local.get $hasArea)
-                     (i32.eqz (i32.load8_u (i32.add (local.get $area) (i32.add (local.get $x) (local.get $lane))))))
-          (then (i32.store8 (i32.add (local.get $labels) (i32.add (local.get $x) (local.get $lane))) (i32.const 0)))
-          (else
-            (i32.store8 (i32.add (local.get $labels) (i32.add (local.get $x) (local.get $lane))) (i32.add (local.get $lb) (i32.const 1)))
-            (local.set $analysed (i32.add (local.get $analysed) (i32.const 1)))
-            (local.set $uncertain (i32.add (local.get $uncertain) (f64.lt (local.get $lp1) (f64.const 0.6))))
-            (local.set $msum (f64.add (local.get $msum) (local.get $lm)))
-            (local.set $vlow (i32.add (local.get $vlow) (f64.ge (local.get $lpv) (f64.const 0.7))))
-            (local.set $vhigh (i32.add (local.get $vhigh) (f64.ge (local.get $lpv) (f64.const 0.3))))))
-        (local.set $lane (i32.add (local.get $lane) (i32.const 1)))
-        (br $lnl)))
+        (br $dl)))
       (local.set $x (i32.add (local.get $x) (i32.const 2)))
       (br $xloop)))
+    ;; 2. e_k = exp(d_k), all planes in one sweep
+    (call $expv (local.get $ds) (i32.mul (local.get $K) (local.get $stride)))
+    ;; 3. per pixel, in x order: area, then the sums as the JS loop had them
+    (local.set $msum (f64.load offset=16 (local.get $st)))
+    (local.set $x (i32.const 0))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $x) (local.get $n)))
+      (block $next
+        (if (i32.and (local.get $hasArea) (i32.eqz (i32.load8_u (i32.add (local.get $area) (local.get $x)))))
+          (then
+            (i32.store8 (i32.add (local.get $labels) (local.get $x)) (i32.const 0))
+            (br $next)))
+        (local.set $b (i32.sub (i32.load8_u (i32.add (local.get $labels) (local.get $x))) (i32.const 1)))
+        (local.set $sum (f64.const 0))
+        (local.set $second (f64.const 0))
+        (local.set $ev (f64.const 0))
+        (local.set $q (i32.add (local.get $ds) (i32.shl (local.get $x) (i32.const 3))))
+        (local.set $k (i32.const 0))
+        (block $kd (loop $kl
+          (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
+          (local.set $e (f64.load (local.get $q)))
+          (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+          (if (i32.and (i32.ne (local.get $k) (local.get $b)) (f64.gt (local.get $e) (local.get $second)))
+            (then (local.set $second (local.get $e))))
+          (if (i32.eq (local.get $k) (local.get $voidK)) (then (local.set $ev (local.get $e))))
+          (local.set $q (i32.add (local.get $q) (local.get $s8)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $kl)))
+        (local.set $p1 (f64.div (f64.const 1) (local.get $sum)))
+        (local.set $analysed (i32.add (local.get $analysed) (i32.const 1)))
+        (local.set $uncertain (i32.add (local.get $uncertain) (f64.lt (local.get $p1) (f64.const 0.6))))
+        (local.set $msum (f64.add (local.get $msum) (f64.sub (local.get $p1) (f64.div (local.get $second) (local.get $sum)))))
+        (local.set $pv (f64.div (local.get $ev) (local.get $sum)))
+        (local.set $vlow (i32.add (local.get $vlow) (f64.ge (local.get $pv) (f64.const 0.7))))
+        (local.set $vhigh (i32.add (local.get $vhigh) (f64.ge (local.get $pv) (f64.const 0.3)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br $sloop)))
     (f64.store offset=0 (local.get $st) (f64.add (f64.load offset=0 (local.get $st)) (f64.convert_i32_u (local.get $analysed))))
     (f64.store offset=8 (local.get $st) (f64.add (f64.load offset=8 (local.get $st)) (f64.convert_i32_u (local.get $uncertain))))
     (f64.store offset=16 (local.get $st) (local.get $msum))
