@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VoidscopeError } from '../../errors.js';
 import { writeFileAtomic } from '../../fsutil.js';
-import { featureChannels, validateFeatureSettings, type FeatureSettings } from '../filters/features/index.js';
+import { featureChannels, validateFeatureSettings, type FeatureSettings, type FlatFieldFit } from '../filters/features/index.js';
 import type { MlpWeights } from './mlp.js';
 
 export const MODEL_FILE = 'voidscope-model.json';
@@ -60,8 +60,11 @@ export interface LearnedModel {
   /** The class measured as void (one of `classes`). */
   voidClass: string;
   features: FeatureSettings;
-  /** Per-image percentile normalisation applied before the features. */
-  normalisation: { method: 'percentile'; low: number; high: number; flatField: boolean };
+  /**
+   * Per-image normalisation applied before the features: flat field (how it is fitted; false = none;
+   * model files before the phase fit say `true`, read as 'mean'), then percentiles.
+   */
+  normalisation: { method: 'percentile'; low: number; high: number; flatField: FlatFieldFit | false };
   /** Feature standardisation learnt on the training pixels: input = (feature − mean) / std. */
   standardise: { mean: Float32Array; std: Float32Array };
   network: MlpWeights;
@@ -156,6 +159,14 @@ export async function writeModel(dir: string, m: LearnedModel): Promise<string> 
 
 const bad = (file: string, msg: string): VoidscopeError => new VoidscopeError('ECORRUPT', `not a valid voidscope model: ${msg}`, { file });
 
+/** normalisation.flatField of a model file: 'phases', 'mean' (or true, as written before the phase fit), false or absent = none. */
+function readFlatField(v: unknown, file: string): FlatFieldFit | false {
+  if (v === true || v === 'mean') return 'mean';
+  if (v === 'phases') return 'phases';
+  if (v === false || v === undefined) return false;
+  throw bad(file, `normalisation.flatField must be "phases", "mean" or false, got ${JSON.stringify(v)}`);
+}
+
 function numArray(v: unknown, n: number, file: string, what: string): Float32Array {
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad(file, `${what} must be ${n} finite numbers`);
   return Float32Array.from(v as number[]);
@@ -227,7 +238,7 @@ export async function loadModel(path: string): Promise<LearnedModel> {
     classes: classes as string[],
     voidClass,
     features,
-    normalisation: { method: 'percentile', low, high, flatField: nm['flatField'] === true },
+    normalisation: { method: 'percentile', low, high, flatField: readFlatField(nm['flatField'], descFile) },
     standardise: { mean, std },
     network,
     training: d['training'] as TrainingRecord,

@@ -1,9 +1,10 @@
 /** Gradient magnitude |∇(G_σ * I)| (ilastik "Gaussian Gradient Magnitude"), central differences, × σ. */
 import type { FeatureContext } from './context.js';
+import { gaussianRadius } from './context.js';
 
 export const gradientMagnitude = {
   channels: ['gradient-magnitude'] as const,
-  extraMargin: () => 2,
+  margin: (sigma: number) => gaussianRadius(sigma) + 2,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gx, gy] = ctx.gradient(sigma);
     const o = out[0]!;

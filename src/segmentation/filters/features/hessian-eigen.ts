@@ -4,11 +4,11 @@
  * Hxy from ∂y(∂x)). Scale-normalised by σ².
  */
 import type { FeatureContext } from './context.js';
-import { eigen2 } from './context.js';
+import { eigen2, gaussianRadius } from './context.js';
 
 export const hessianEigen = {
   channels: ['hessian-eigen-1', 'hessian-eigen-2'] as const,
-  extraMargin: () => 4,
+  margin: (sigma: number) => gaussianRadius(sigma) + 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [hxx, hxy, hyy] = ctx.hessian(sigma);
     eigen2(hxx, hxy, hyy, out[0]!, out[1]!, sigma * sigma);

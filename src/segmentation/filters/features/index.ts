@@ -10,20 +10,27 @@
  * features of images from different acquisitions are then comparable.
  */
 import { VoidscopeError } from '../../../errors.js';
-import { FeatureContext, gaussianRadius, PlanePool } from './context.js';
+import { FeatureContext, PlanePool } from './context.js';
 import { gaussian } from './gaussian.js';
 import { log } from './log.js';
 import { dog, DOG_RATIO } from './dog.js';
 import { gradientMagnitude } from './gradient-magnitude.js';
 import { hessianEigen } from './hessian-eigen.js';
 import { structureTensorEigen } from './structure-tensor-eigen.js';
+import { kuwahara } from './kuwahara.js';
+import { extrema } from './extrema.js';
 
 export { FeatureContext, PlanePool, gaussianRadius, diffX, diffY, eigen2, smooth, FEATURE_GAUSSIAN_ACCURACY } from './context.js';
 export { DOG_RATIO };
 
 interface Feature {
   readonly channels: readonly string[];
-  extraMargin(sigma: number): number;
+  /** Pixels of context needed on each side at this scale (kernel support plus difference stencils). */
+  margin(sigma: number): number;
+  /** Scales this feature accepts beyond (0, 64] (e.g. whole radii); a message when `sigma` is not one. */
+  checkScale?(sigma: number): string | null;
+  /** How channel names show the scale: 'σ' (a Gaussian's, the default) or 'r' (a radius in pixels). */
+  readonly scaleLabel?: string;
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void;
 }
 
@@ -35,6 +42,8 @@ export const FEATURES = {
   'gradient-magnitude': gradientMagnitude,
   'hessian-eigen': hessianEigen,
   'structure-tensor-eigen': structureTensorEigen,
+  kuwahara,
+  extrema,
 } as const satisfies Record<string, Feature>;
 export type FeatureName = keyof typeof FEATURES;
 export const FEATURE_NAMES = Object.keys(FEATURES) as FeatureName[];
@@ -50,8 +59,9 @@ export interface FeatureSettings {
 /**
  * voidscope's default selection, chosen by measurement on the hard generated cases (see
  * learned/README.md): intensity, Gaussian, LoG, gradient magnitude, Hessian and structure-tensor
- * eigenvalues at 0.7–10 px (27 channels); DoG added nothing there (it is a difference of the Gaussian
- * channels, which the network can form itself).
+ * eigenvalues at 0.7–10 px, window minimum/maximum at radius 2 and 4, Kuwahara at radius 1–5
+ * (35 channels); DoG added nothing there (it is a difference of the Gaussian channels, which the
+ * network can form itself).
  */
 export const DEFAULT_FEATURES: FeatureSettings = Object.freeze({
   selection: {
@@ -60,6 +70,8 @@ export const DEFAULT_FEATURES: FeatureSettings = Object.freeze({
     'gradient-magnitude': [0.7, 1.6, 3.5],
     'hessian-eigen': [0.7, 1.6, 3.5, 5],
     'structure-tensor-eigen': [0.7, 1.6, 3.5],
+    extrema: [2, 4],
+    kuwahara: [1, 2, 3, 5],
   },
 });
 
@@ -77,6 +89,8 @@ export function validateFeatureSettings(input: unknown, at = 'features'): Featur
     for (const s of scales) {
       const ok = typeof s === 'number' && Number.isFinite(s) && (s > 0 || (s === 0 && name === 'gaussian')) && s <= 64;
       if (!ok) throw new VoidscopeError('EOPTION', `${at}.selection.${name}: scale ${String(s)} must be a number in (0, 64] (0 allowed for gaussian only)`);
+      const why = (FEATURES[name as FeatureName] as Feature).checkScale?.(s);
+      if (why) throw new VoidscopeError('EOPTION', `${at}.selection.${name}: scale ${s}: ${why}`);
       if (list.includes(s)) throw new VoidscopeError('EOPTION', `${at}.selection.${name}: scale ${s} listed twice`);
       list.push(s);
     }
@@ -88,11 +102,11 @@ export function validateFeatureSettings(input: unknown, at = 'features'): Featur
   return { selection: out };
 }
 
-/** The channels of a stack in order, e.g. "gaussian σ1.6", "hessian-eigen-2 σ3.5". */
+/** The channels of a stack in order, e.g. "gaussian σ1.6", "hessian-eigen-2 σ3.5", "kuwahara r3". */
 export function featureChannels(settings: FeatureSettings): string[] {
   const names: string[] = [];
   for (const f of FEATURE_NAMES) {
-    for (const s of settings.selection[f] ?? []) for (const c of FEATURES[f].channels) names.push(s === 0 ? 'intensity' : `${c} σ${s}`);
+    for (const s of settings.selection[f] ?? []) for (const c of FEATURES[f].channels) names.push(s === 0 ? 'intensity' : `${c} ${(FEATURES[f] as Feature).scaleLabel ?? 'σ'}${s}`);
   }
   return names;
 }
@@ -104,10 +118,7 @@ export function featureChannels(settings: FeatureSettings): string[] {
 export function featureMargin(settings: FeatureSettings): number {
   let m = 0;
   for (const f of FEATURE_NAMES) {
-    for (const s of settings.selection[f] ?? []) {
-      if (s === 0) continue;
-      m = Math.max(m, gaussianRadius(s) + FEATURES[f].extraMargin(s));
-    }
+    for (const s of settings.selection[f] ?? []) m = Math.max(m, FEATURES[f].margin(s));
   }
   return m;
 }
@@ -141,4 +152,4 @@ export function computeFeatures(image: Float32Array, width: number, height: numb
   return planes;
 }
 
-export { imageNormalisation, percentileNormalisation, flatField, fieldAt, type Normalisation, type FlatField } from './normalise.js';
+export { imageNormalisation, percentileNormalisation, flatField, fieldAt, type Normalisation, type FlatField, type FlatFieldFit } from './normalise.js';

@@ -4,10 +4,11 @@
  * by σ² so responses at different scales share one range.
  */
 import type { FeatureContext } from './context.js';
+import { gaussianRadius } from './context.js';
 
 export const log = {
   channels: ['log'] as const,
-  extraMargin: () => 4,
+  margin: (sigma: number) => gaussianRadius(sigma) + 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gxx, , gyy] = ctx.hessian(sigma);
     const o = out[0]!;

@@ -27,10 +27,24 @@ export interface FlatField {
   height: number;
 }
 
-/** The large-scale brightness of an image (see the module comment), or null if it has none. */
-export function flatField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, block = FLAT_FIELD_BLOCK): FlatField | null {
+/** How the flat field is fitted: least squares through block means (models written before the phase fit), or with the phases (phaseField). */
+export type FlatFieldFit = 'mean' | 'phases';
+
+/** Tukey biweight tuning constant (95 % efficiency at Gaussian residuals). */
+const TUKEY_C = 4.685;
+
+/**
+ * The large-scale brightness of an image (see the module comment), or null if it has none.
+ * fit 'mean': least squares through the 32-px block means (follows where the particles lie as well as
+ * the shading: on the generated hard images it left the electrolyte's grey varying by 14–25 levels
+ * across the image, against 3–4 with 'phases'; see learned/README.md). fit 'phases': phaseField.
+ */
+export function flatField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, block = FLAT_FIELD_BLOCK, fit: FlatFieldFit = 'mean'): FlatField | null {
+  if (fit === 'phases') return phaseField(data, width, height, area);
   const gw = Math.ceil(width / block);
   const gh = Math.ceil(height / block);
+  // With fewer than 3 × 3 blocks a quadratic is not determined: no flat field.
+  if (gw < 3 || gh < 3) return null;
   const sum = new Float64Array(gw * gh);
   const cnt = new Float64Array(gw * gh);
   for (let y = 0; y < height; y++) {
@@ -67,12 +81,131 @@ export function flatField(data: ArrayLike<number>, width: number, height: number
   }
   if (tc === 0 || !(tot > 0)) return null;
   const mean = tot / tc;
-  // With fewer than 3 × 3 blocks a quadratic is not determined: no flat field.
-  if (gw < 3 || gh < 3) return null;
   const coef = solve(A);
   if (!coef) return null;
   for (let k = 0; k < 6; k++) coef[k] = coef[k]! / mean;
   return { coef, width, height };
+}
+
+/** Side of the blocks whose means the phase-aware fit works on (small beside particles, large beside the noise). */
+const PHASE_BLOCK = 8;
+const PHASE_CLASSES = 3;
+const PHASE_ITERATIONS = 12;
+const PHASE_VARIANCE_FACTOR = 2;
+
+/**
+ * Flat field fitted with the phases: block means m_b ≈ μ_c(b) · f(u_b, v_b), f a quadratic surface,
+ * μ_c the grey of the phase block b belongs to (k-means on m_b / f, three phases started at the
+ * 10th / 50th / 90th percentiles). Alternates the assignment with the least-squares fit of f
+ * (Σ (m_b − μ_c f_b)², which weights dark phases less), blocks that straddle phases downweighted by
+ * Tukey's biweight. Fitting through every phase at once, rather than through block means or medians,
+ * keeps the particles' and pores' layout out of the surface.
+ */
+function phaseField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null): FlatField | null {
+  const gw = Math.floor(width / PHASE_BLOCK);
+  const gh = Math.floor(height / PHASE_BLOCK);
+  if (gw < 3 || gh < 3) return null;
+  const all: { m: number; v: number; t: number[] }[] = [];
+  for (let by = 0; by < gh; by++) {
+    for (let bx = 0; bx < gw; bx++) {
+      let sum = 0;
+      let sq = 0;
+      let n = 0;
+      for (let y = by * PHASE_BLOCK; y < (by + 1) * PHASE_BLOCK; y++) {
+        for (let x = bx * PHASE_BLOCK; x < (bx + 1) * PHASE_BLOCK; x++) {
+          const i = y * width + x;
+          if (area && area[i] === 0) continue;
+          const v = data[i]!;
+          if (!Number.isFinite(v)) continue;
+          sum += v;
+          sq += v * v;
+          n++;
+        }
+      }
+      if (n * 2 < PHASE_BLOCK * PHASE_BLOCK) continue;
+      const mean = sum / n;
+      all.push({ m: mean, v: Math.max(0, sq / n - mean * mean), t: terms(((bx + 0.5) * PHASE_BLOCK) / width - 0.5, ((by + 0.5) * PHASE_BLOCK) / height - 0.5) });
+    }
+  }
+  // Blocks that straddle two phases (variance well above the typical block's, which is the noise
+  // plus the shading across 8 px) belong to no phase: left out.
+  const vmax = PHASE_VARIANCE_FACTOR * median(Float64Array.from(all, (b) => b.v));
+  const kept = all.filter((b) => b.v <= vmax);
+  const m = kept.map((b) => b.m);
+  const T = kept.map((b) => b.t);
+  const B = m.length;
+  if (B < 9) return null;
+  const sorted = Float64Array.from(m).sort();
+  const mean = m.reduce((a, v) => a + v, 0) / B;
+  if (!(mean > 0) || !(sorted[B - 1]! > sorted[0]!)) return null;
+  const mu = Array.from({ length: PHASE_CLASSES }, (_, c) => sorted[Math.min(B - 1, Math.floor(((c + 0.5) / PHASE_CLASSES) * B))]!);
+  let coef: Float64Array = Float64Array.of(1, 0, 0, 0, 0, 0);
+  const cls = new Int32Array(B);
+  const f = new Float64Array(B);
+  const w = new Float64Array(B).fill(1);
+  const res = new Float64Array(B);
+  for (let it = 0; it < PHASE_ITERATIONS; it++) {
+    for (let b = 0; b < B; b++) {
+      let v = 0;
+      for (let k = 0; k < 6; k++) v += coef[k]! * T[b]![k]!;
+      f[b] = v > 0.05 ? v : 0.05;
+    }
+    // Assign each block to the nearest phase grey after flat-fielding, then the phases' greys.
+    for (let b = 0; b < B; b++) {
+      const r = m[b]! / f[b]!;
+      let best = 0;
+      for (let c = 1; c < PHASE_CLASSES; c++) if (Math.abs(r - mu[c]!) < Math.abs(r - mu[best]!)) best = c;
+      cls[b] = best;
+    }
+    for (let c = 0; c < PHASE_CLASSES; c++) {
+      let num = 0;
+      let den = 0;
+      for (let b = 0; b < B; b++) if (cls[b] === c) {
+        num += w[b]! * m[b]! * f[b]!;
+        den += w[b]! * f[b]! * f[b]!;
+      }
+      if (den > 0) mu[c] = num / den;
+    }
+    // Robust weights from the residuals m − μ f (scale 1.4826 × MAD), then the weighted fit of f.
+    for (let b = 0; b < B; b++) res[b] = Math.abs(m[b]! - mu[cls[b]!]! * f[b]!);
+    const scale = 1.4826 * median(Float64Array.from(res));
+    for (let b = 0; b < B; b++) {
+      const z = scale > 0 ? res[b]! / (TUKEY_C * scale) : 0;
+      w[b] = z < 1 ? (1 - z * z) ** 2 : 0;
+    }
+    const A = Array.from({ length: 6 }, () => new Float64Array(7));
+    for (let b = 0; b < B; b++) {
+      const c = mu[cls[b]!]!;
+      const wb = w[b]!;
+      if (wb === 0) continue;
+      const t = T[b]!;
+      for (let r = 0; r < 6; r++) {
+        for (let k = 0; k < 6; k++) A[r]![k] = A[r]![k]! + wb * c * c * t[r]! * t[k]!;
+        A[r]![6] = A[r]![6]! + wb * c * t[r]! * m[b]!;
+      }
+    }
+    const next = solve(A);
+    if (!next) break;
+    coef = next;
+  }
+  // Relative to the image's mean brightness, as the other fits: f averages 1 over the blocks.
+  let fm = 0;
+  for (let b = 0; b < B; b++) {
+    let v = 0;
+    for (let k = 0; k < 6; k++) v += coef[k]! * T[b]![k]!;
+    fm += v;
+  }
+  fm /= B;
+  if (!(fm > 0)) return null;
+  for (let k = 0; k < 6; k++) coef[k] = coef[k]! / fm;
+  return { coef, width, height };
+}
+
+/** Median of a non-empty array (sorts it in place; the mean of the two middle values for even lengths). */
+function median(a: Float64Array): number {
+  a.sort();
+  const h = a.length >> 1;
+  return a.length % 2 ? a[h]! : (a[h - 1]! + a[h]!) / 2;
 }
 
 function terms(u: number, v: number): number[] {
@@ -106,11 +239,11 @@ export function fieldAt(f: FlatField, x: number, y: number): number {
 }
 
 /**
- * The normalisation of one image: flat field (unless `flat` is false), then the `lowP` / `highP`
+ * The normalisation of one image: flat field fitted as `flat` says (none when false), then the `lowP` / `highP`
  * percentiles of the flat-fielded analysed pixels (4096-bin histogram between min and max).
  */
-export function imageNormalisation(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, lowP = 0.01, highP = 0.99, flat = true): Normalisation {
-  const field = flat ? flatField(data, width, height, area) : null;
+export function imageNormalisation(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null, lowP = 0.01, highP = 0.99, flat: FlatFieldFit | false = 'mean'): Normalisation {
+  const field = flat ? flatField(data, width, height, area, FLAT_FIELD_BLOCK, flat) : null;
   const n = width * height;
   const vals = new Float32Array(n);
   if (field) {

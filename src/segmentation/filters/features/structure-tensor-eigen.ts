@@ -10,7 +10,7 @@ export const STRUCTURE_OUTER_RATIO = 0.5;
 
 export const structureTensorEigen = {
   channels: ['structure-eigen-1', 'structure-eigen-2'] as const,
-  extraMargin: (sigma: number) => 2 + gaussianRadius(sigma * STRUCTURE_OUTER_RATIO),
+  margin: (sigma: number) => gaussianRadius(sigma) + 2 + gaussianRadius(sigma * STRUCTURE_OUTER_RATIO),
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gx, gy] = ctx.gradient(sigma);
     const n = gx.length;
