@@ -18,6 +18,7 @@ interface Args {
   seed?: number;
   hidden?: number;
   epochs?: number;
+  priorWeight?: number;
   page?: number;
   backend?: string;
   json?: boolean;
@@ -39,6 +40,7 @@ export function formatTrainText(r: TrainResult, out: string, sha256: string): st
   lines.push(`  training pixels ${t.trainPixels} (${Object.entries(t.trainPixelsPerClass).map(([c, n]) => `${c} ${n}`).join(', ')}) from ${t.images.length} image(s)`);
   lines.push(`  held-out ${t.heldOut.pixels} px: accuracy ${pct(t.heldOut.accuracy)}, balanced ${pct(t.heldOut.balancedAccuracy)} (${Object.entries(t.heldOut.perClass).map(([c, a]) => `${c} ${pct(a)}`).join(', ')})`);
   lines.push(`  confusion (rows true, columns predicted): ${t.heldOut.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`);
+  lines.push(`  class proportions: ${t.proportions.rule}; estimated ${Object.entries(t.proportions.estimated).map(([c, v]) => `${c} ${pct(v)}`).join(', ')}`);
   lines.push(`  time: features ${r.seconds.features.toFixed(1)} s, fit ${r.seconds.fit.toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -56,6 +58,7 @@ const command: CommandModule<object, Args> = {
       .option('seed', { type: 'number', describe: 'random seed (default 1): same labels + seed → same model' })
       .option('hidden', { type: 'number', describe: 'hidden units (default 16)' })
       .option('epochs', { type: 'number', describe: 'training epochs (default 200, capped at 4000 steps)' })
+      .option('prior-weight', { type: 'number', describe: 'how far the class proportions move from equal towards those estimated on the training images, 0..1 (default 0.5)' })
       .option('page', { type: 'number', describe: 'page of multi-page TIFFs (first = 0)' })
       .option('backend', { type: 'string', choices: ['node', 'wasm', 'cpu'], describe: 'TensorFlow.js backend to try first (default: node if installed, else wasm, else cpu)' })
       .option('json', { type: 'boolean', describe: 'print the model record as JSON' }) as unknown as Argv<Args>,
@@ -76,6 +79,7 @@ const command: CommandModule<object, Args> = {
     if (a.seed !== undefined) opts.seed = a.seed;
     if (a.hidden !== undefined) opts.hidden = a.hidden;
     if (a.epochs !== undefined) opts.epochs = a.epochs;
+    if (a.priorWeight !== undefined) opts.priorWeight = a.priorWeight;
     if (a.page !== undefined) opts.page = a.page;
     if (a.backend !== undefined) opts.backend = a.backend as 'node' | 'wasm' | 'cpu';
     const r = await trainModelFromFiles(a.images, a.labels ?? [], opts);
