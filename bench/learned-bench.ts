@@ -105,9 +105,9 @@ async function main(): Promise<void> {
     if (skimage) {
       const out = execFileSync('/usr/bin/python3', [join(import.meta.dirname, '..', '..', 'bench', 'skimage_learned.py'), dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       for (const line of out.trim().split('\n')) {
-        const o = JSON.parse(line) as { case: string; trainSeconds: number; tests: { voidIoU: number; perClass: Record<string, number>; porosity: number; truePorosity: number; predictSeconds: number; predictCpuSeconds: number; pixels: number }[] };
+        const o = JSON.parse(line) as { case: string; forest: string; trainSeconds: number; tests: { voidIoU: number; perClass: Record<string, number>; porosity: number; truePorosity: number; predictSeconds: number; predictCpuSeconds: number; pixels: number }[] };
         rows.push({
-          tool: 'scikit-image 0.19 RF',
+          tool: `skimage ${o.forest}`,
           kind: o.case,
           iou: o.tests.map((t) => t.voidIoU),
           porErr: o.tests.map((t) => 100 * (t.porosity - t.truePorosity)),
@@ -130,14 +130,17 @@ async function main(): Promise<void> {
     }
   }
   const vs = rows.filter((r) => r.tool.startsWith('voidscope'));
-  const sk = rows.filter((r) => r.tool.startsWith('scikit'));
-  if (sk.length) {
-    const mean = (rs: Row[], f: (r: Row) => number = (r) => r.predictSPerMP): number => rs.reduce((a, r) => a + f(r), 0) / rs.length;
-    const v2 = mean(vs, (r) => r.predict2SPerMP ?? NaN);
-    process.stdout.write(`prediction speed (features included, 2 cores shared): scikit-image ${mean(sk).toFixed(3)} s/MP (forest on 2 threads); voidscope 1 thread ${mean(vs).toFixed(3)} s/MP → ${(mean(sk) / mean(vs)).toFixed(1)}×, 2 threads ${v2.toFixed(3)} s/MP → ${(mean(sk) / v2).toFixed(1)}×\n`);
-    const cs = mean(sk, (r) => r.predictCpuSPerMP);
-    const cv = mean(vs, (r) => r.predictCpuSPerMP);
-    process.stdout.write(`prediction CPU time (all threads; independent of the machine's load): scikit-image ${cs.toFixed(3)} s/MP, voidscope ${cv.toFixed(3)} s/MP → ${(cs / cv).toFixed(1)}×\n`);
+  const sk = rows.filter((r) => r.tool.startsWith('skimage'));
+  const mean = (rs: Row[], f: (r: Row) => number = (r) => r.predictSPerMP): number => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+  const v1 = mean(vs);
+  const v2 = mean(vs, (r) => r.predict2SPerMP ?? NaN);
+  const cv = mean(vs, (r) => r.predictCpuSPerMP);
+  process.stdout.write(`prediction (features included, 2 cores shared): voidscope ${v1.toFixed(3)} s/MP on 1 thread, ${v2.toFixed(3)} s/MP on 2 threads; CPU ${cv.toFixed(3)} s/MP (all threads)\n`);
+  for (const forest of [...new Set(sk.map((r) => r.tool))]) {
+    const rs = sk.filter((r) => r.tool === forest);
+    const s = mean(rs);
+    const cs = mean(rs, (r) => r.predictCpuSPerMP);
+    process.stdout.write(`  vs ${forest} (2 threads): ${s.toFixed(3)} s/MP → voidscope ${(s / v1).toFixed(1)}× on 1 thread, ${(s / v2).toFixed(1)}× on 2 threads; CPU time ${cs.toFixed(3)} s/MP → ${(cs / cv).toFixed(1)}×\n`);
   }
   // Training time from scribbles on one large image.
   const big = generateHardImage('binder', TW, TH, 7);
