@@ -92,6 +92,8 @@ const PHASE_BLOCK = 8;
 const PHASE_CLASSES = 3;
 const PHASE_ITERATIONS = 12;
 const PHASE_VARIANCE_FACTOR = 2;
+/** At most this many blocks take part (a regular lattice of them on large images): six coefficients need far fewer, and the fit runs on one thread before the tiles. */
+const PHASE_MAX_BLOCKS = 8192;
 
 /**
  * Flat field fitted with the phases: block means m_b ≈ μ_c(b) · f(u_b, v_b), f a quadratic surface,
@@ -99,15 +101,17 @@ const PHASE_VARIANCE_FACTOR = 2;
  * 10th / 50th / 90th percentiles). Alternates the assignment with the least-squares fit of f
  * (Σ (m_b − μ_c f_b)², which weights dark phases less), blocks that straddle phases downweighted by
  * Tukey's biweight. Fitting through every phase at once, rather than through block means or medians,
- * keeps the particles' and pores' layout out of the surface.
+ * keeps the particles' and pores' layout out of the surface. On images of more than PHASE_MAX_BLOCKS
+ * blocks, every k-th block in each direction.
  */
 function phaseField(data: ArrayLike<number>, width: number, height: number, area: Uint8Array | null): FlatField | null {
   const gw = Math.floor(width / PHASE_BLOCK);
   const gh = Math.floor(height / PHASE_BLOCK);
   if (gw < 3 || gh < 3) return null;
+  const step = Math.max(1, Math.ceil(Math.sqrt((gw * gh) / PHASE_MAX_BLOCKS)));
   const all: { m: number; v: number; t: number[] }[] = [];
-  for (let by = 0; by < gh; by++) {
-    for (let bx = 0; bx < gw; bx++) {
+  for (let by = 0; by < gh; by += step) {
+    for (let bx = 0; bx < gw; bx += step) {
       let sum = 0;
       let sq = 0;
       let n = 0;
