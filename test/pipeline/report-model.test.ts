@@ -13,11 +13,11 @@ import { methodText, porosityRows } from '../../src/pipeline/report/tables.js';
 import type { FileLabel, StudyResult } from '../../src/pipeline/types.js';
 import type { PorosityResult } from '../../src/segmentation/types.js';
 
-const SHA = '4817ffe79b29aa0ce63eb4e51ef7d2201e3d4ea57a5146058182e4bbaef32ba3';
+const SHA = '8aa04debec33c3264a9ea377d19993b455736085b3dadb6eeaafdd4c1d00036e';
 const label = { kind: 'sem', electrode: 'cathode', binderWtPct: 1.5, state: 'pristine', cycles: 0, group: 'cathode 1.5' } as unknown as FileLabel;
 
 const learned = {
-  porosityPercent: 8.449300130208332,
+  porosityPercent: 8.44879150390625,
   method: 'pixel-classifier',
   threshold: { value: NaN },
   segmentation: {
@@ -27,10 +27,10 @@ const learned = {
     model: { sha256: SHA, path: '/study/models/hard-binder', backend: 'voidscope mlp.wasm (WebAssembly SIMD) (trained on tfjs wasm)', classes: ['void', 'binder', 'electrolyte', 'active'] },
   },
   phases: [
-    { id: 1, name: 'void', void: true, pixels: 16612, fraction: 0.08449300130208333, percent: 8.449300130208332 },
-    { id: 2, name: 'binder', void: false, pixels: 16592, fraction: 0.08439127604166667, percent: 8.439127604166668 },
-    { id: 3, name: 'electrolyte', void: false, pixels: 96439, fraction: 0.4905141194661458, percent: 49.05141194661458 },
-    { id: 4, name: 'active', void: false, pixels: 66965, fraction: 0.3406016031901042, percent: 34.06016031901042 },
+    { id: 1, name: 'void', void: true, pixels: 16611, fraction: 0.0844879150390625, percent: 8.44879150390625 },
+    { id: 2, name: 'binder', void: false, pixels: 16457, fraction: 0.08370463053385417, percent: 8.370463053385418 },
+    { id: 3, name: 'electrolyte', void: false, pixels: 96272, fraction: 0.4896647135416667, percent: 48.96647135416667 },
+    { id: 4, name: 'active', void: false, pixels: 67268, fraction: 0.3421427408854167, percent: 34.21427408854167 },
   ],
 } as unknown as PorosityResult;
 
@@ -45,10 +45,10 @@ test('semRow keeps the model (folder relative to the study folder) and the per-p
   const row = semRow('sem/a.png', label, {}, learned, false, null, '/study');
   assert.deepEqual(row.segmentation?.model, { path: 'models/hard-binder', sha256: SHA, backend: 'voidscope mlp.wasm (WebAssembly SIMD) (trained on tfjs wasm)', classes: ['void', 'binder', 'electrolyte', 'active'] });
   assert.deepEqual(row.phases?.map((p) => [p.name, p.percent, p.void]), [
-    ['void', 8.449300130208332, true],
-    ['binder', 8.439127604166668, false],
-    ['electrolyte', 49.05141194661458, false],
-    ['active', 34.06016031901042, false],
+    ['void', 8.44879150390625, true],
+    ['binder', 8.370463053385418, false],
+    ['electrolyte', 48.96647135416667, false],
+    ['active', 34.21427408854167, false],
   ]);
   // A model outside the study folder keeps the path it was recorded with; no study folder: as recorded too.
   assert.equal(semRow('a.png', label, {}, learned, false, null, '/elsewhere')?.segmentation?.model?.path, '/study/models/hard-binder');
@@ -63,8 +63,8 @@ test('porosity.csv names the model in the segmenter column and has a "phases (%)
   const a = semRow('sem/a.png', label, {}, learned, false, null, '/study');
   const b = semRow('sem/b.png', label, {}, otsu, false, null, '/study');
   const rows = porosityRows({ sem: [a, b] } as unknown as StudyResult);
-  assert.equal(rows[0]!.segmenter, 'model models/hard-binder (SHA-256 4817ffe79b29)');
-  assert.equal(rows[0]!['phases (%)'], 'void 8.45; binder 8.44; electrolyte 49.05; active 34.06');
+  assert.equal(rows[0]!.segmenter, 'model models/hard-binder (SHA-256 8aa04debec33)');
+  assert.equal(rows[0]!['phases (%)'], 'void 8.45; binder 8.37; electrolyte 48.97; active 34.21');
   assert.equal(rows[1]!.segmenter, 'threshold');
   assert.equal(rows[1]!['phases (%)'], null);
   // Same columns in every row, the phases right after the segmenter.
@@ -74,6 +74,6 @@ test('porosity.csv names the model in the segmenter column and has a "phases (%)
   // Without any learned image the table is as before: no phases column.
   assert.equal('phases (%)' in porosityRows({ sem: [b] } as unknown as StudyResult)[0]!, false);
   // The per-image tables of report.md / index.html: the method, then the model.
-  assert.equal(methodText(a), 'pixel-classifier; model models/hard-binder (SHA-256 4817ffe79b29)');
+  assert.equal(methodText(a), 'pixel-classifier; model models/hard-binder (SHA-256 8aa04debec33)');
   assert.equal(methodText(b), 'Otsu');
 });

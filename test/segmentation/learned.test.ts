@@ -304,15 +304,23 @@ test('float images: NaN pixels are not classified (label 0); the others as for t
   for (const v of r.classes) if (v !== 0) nonzero++;
   assert.equal(nonzero, W * H - 2);
   // Elsewhere the labels are those of the image without the two bad pixels, except near them (the
-  // replacement value enters the neighbours' features: within the 36-px feature support).
-  const clean = predictClasses({ width: W, height: H, bitDepth: 32, sampleFormat: 'float', data: Float32Array.from(te.grey), pixelSize: null }, null, m);
+  // replacement value enters the neighbours' features: within the 36-px feature support) and at pixels
+  // the model finds a toss-up (the image's flat field and percentiles, fitted without the two pixels,
+  // move by ≈ 1e-5 relative, which can flip a pixel whose two best classes are that close).
+  const clean = predictClasses({ width: W, height: H, bitDepth: 32, sampleFormat: 'float', data: Float32Array.from(te.grey), pixelSize: null }, null, m, { probabilities: true });
+  const P = clean.probabilities!;
+  let tossUps = 0;
   for (let i = 0; i < W * H; i++) {
     if (r.classes[i] === clean.classes[i] || i === 1000 || i === 2000) continue;
     const x = i % W;
     const y = Math.floor(i / W);
     const near = (j: number): boolean => Math.abs(x - (j % W)) <= 36 && Math.abs(y - Math.floor(j / W)) <= 36;
-    assert.ok(near(1000) || near(2000), `label changed at (${x}, ${y}), far from the NaN pixels`);
+    if (near(1000) || near(2000)) continue;
+    const p = P.map((pl) => pl[i]!).sort((a, b) => b - a);
+    assert.ok(p[0]! - p[1]! < 1e-3, `label changed at (${x}, ${y}), far from the NaN pixels, with probabilities ${p.join(', ')}`);
+    tossUps++;
   }
+  assert.ok(tossUps < 20, `${tossUps} far labels changed`);
 });
 
 test('predictClassesParallel (this thread + worker threads claiming tiles) = predictClasses exactly', async () => {
