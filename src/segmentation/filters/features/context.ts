@@ -8,6 +8,7 @@
  * scikit-image 0.19's `hessian_matrix` and `structure_tensor` apply to their Gaussian-smoothed image.
  */
 import { gaussianKernel, imagejGaussianBlur } from '../gaussian.js';
+import { growResident, residentInstance, wasmDiffX, wasmDiffY, wasmEigen2, type DerivModule } from './derivatives.js';
 
 /** Kernel accuracy of the feature Gaussians (ImageJ's 8-bit choice: a radius of about 3.5 σ). */
 export const FEATURE_GAUSSIAN_ACCURACY = 0.002;
@@ -17,9 +18,21 @@ export function gaussianRadius(sigma: number): number {
   return gaussianKernel(sigma, FEATURE_GAUSSIAN_ACCURACY).kernel.length - 1;
 }
 
+/** Input copy for smooth (one per thread). */
+let bounce = new Float32Array(0);
+
 /** G_σ * src; into (w×h, another buffer than src) is reused when given. */
 export function smooth(src: Float32Array, width: number, height: number, sigma: number, into?: Float32Array): Float32Array {
-  const r = imagejGaussianBlur({ width, height, bitDepth: 32, sampleFormat: 'float', data: src, pixelSize: null }, sigma, {
+  let data = src;
+  if (into && into.buffer === src.buffer) {
+    // Two planes of one pool: imagejGaussianBlur would not write into a plane sharing the input's buffer
+    // (it would allocate), so the input goes through an ordinary array.
+    const n = width * height;
+    if (bounce.length < n) bounce = new Float32Array(n);
+    data = bounce.length === n ? bounce : bounce.subarray(0, n);
+    data.set(src.length === n ? src : src.subarray(0, n));
+  }
+  const r = imagejGaussianBlur({ width, height, bitDepth: 32, sampleFormat: 'float', data, pixelSize: null }, sigma, {
     accuracy: FEATURE_GAUSSIAN_ACCURACY,
     ...(into ? { into } : {}),
   });
@@ -30,12 +43,35 @@ export function smooth(src: Float32Array, width: number, height: number, sigma: 
  * Scratch planes handed out in call order and taken back all at once (`reset`), so that the tiles of
  * one image reuse the same buffers instead of allocating ≈ 60 planes each (garbage collection was 8 %
  * of prediction time).
+ *
+ * The planes are views of one WebAssembly memory (a derivatives.wasm instance of this pool's own), so
+ * that the derivative kernels work on them in place. That memory only grows in `reset`, when no plane
+ * is in use (growing detaches every view): a call that needs more than it has gets ordinary
+ * Float32Arrays for the rest (the kernels then copy), and the next reset makes room — so from the
+ * second tile of an image on, every plane is resident.
  */
 export class PlanePool {
+  private mod: DerivModule | null = null;
+  /** Bytes of mod's memory the planes may use. */
+  private capacity = 0;
+  /** Bytes handed out since the last reset, and the most ever. */
+  private top = 0;
+  private high = 0;
+  private growFailed = false;
   private readonly planes: Float32Array[] = [];
   private next = 0;
   /** A w×h plane (contents undefined). */
   take(n: number): Float32Array {
+    return this.resident(n) ?? this.ordinary(n);
+  }
+  /** A plane of n floats in the pool's WebAssembly memory, or null when it has no room for it yet (contents undefined). */
+  resident(n: number): Float32Array | null {
+    const at = this.top;
+    this.top += (4 * n + 63) & ~63;
+    if (this.top > this.high) this.high = this.top;
+    return this.mod && this.top <= this.capacity ? new Float32Array(this.mod.memory.buffer, at, n) : null;
+  }
+  private ordinary(n: number): Float32Array {
     let p = this.planes[this.next];
     if (!p || p.length < n) {
       p = new Float32Array(n);
@@ -45,58 +81,40 @@ export class PlanePool {
     return p.length === n ? p : p.subarray(0, n);
   }
   reset(): void {
+    if (this.high > this.capacity && !this.growFailed) {
+      this.mod ??= residentInstance();
+      if (growResident(this.mod, this.high)) {
+        this.capacity = this.mod.memory.buffer.byteLength;
+        this.planes.length = 0;
+      } else this.growFailed = true;
+    }
+    this.top = 0;
     this.next = 0;
   }
 }
 
-/** numpy.gradient along x (axis 1) of a w×h plane. */
+/** numpy.gradient along x (axis 1) of a w×h plane (WebAssembly, bit-identical to the double-precision JavaScript it replaced). */
 export function diffX(src: Float32Array, width: number, height: number, into?: Float32Array): Float32Array {
   const out = into ?? new Float32Array(width * height);
   if (width < 2) return out.fill(0);
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    const e = o + width - 1;
-    // a, b, c = src[i − 1], src[i], src[i + 1] carried along the row: one load per pixel.
-    let a = src[o]!;
-    let b = src[o + 1]!;
-    out[o] = b - a;
-    for (let i = o + 1; i < e; i++) {
-      const c = src[i + 1]!;
-      out[i] = (c - a) * 0.5;
-      a = b;
-      b = c;
-    }
-    out[e] = b - a;
-  }
+  wasmDiffX(src, out, width, height);
   return out;
 }
 
-/** numpy.gradient along y (axis 0) of a w×h plane. */
+/** numpy.gradient along y (axis 0) of a w×h plane (WebAssembly, as diffX). */
 export function diffY(src: Float32Array, width: number, height: number, into?: Float32Array): Float32Array {
   const out = into ?? new Float32Array(width * height);
   if (height < 2) return out.fill(0);
-  const last = (height - 1) * width;
-  for (let x = 0; x < width; x++) out[x] = src[width + x]! - src[x]!;
-  // The inner rows as one run (row y's neighbours are ± width away): one loop, no per-row set-up.
-  for (let i = width; i < last; i++) out[i] = (src[i + width]! - src[i - width]!) * 0.5;
-  for (let i = last; i < last + width; i++) out[i] = src[i]! - src[i - width]!;
+  wasmDiffY(src, out, width, height);
   return out;
 }
 
-/** Eigenvalues of the symmetric 2×2 matrices [[a, b], [b, c]] per pixel, larger first (as skimage), times `scale`. */
+/**
+ * Eigenvalues of the symmetric 2×2 matrices [[a, b], [b, c]] per pixel, larger first (as skimage), times `scale`:
+ * m = (a + c)/2, d = (a − c)/2, r = sqrt(d² + b²), (m ± r)·scale in double, rounded once to float32 (WebAssembly).
+ */
 export function eigen2(a: Float32Array, b: Float32Array, c: Float32Array, l1: Float32Array, l2: Float32Array, scale = 1): void {
-  const n = a.length;
-  for (let i = 0; i < n; i++) {
-    // Each input read once (V8 reloads a[i] after a store to l1, which might alias it).
-    const ai = a[i]!;
-    const bi = b[i]!;
-    const ci = c[i]!;
-    const m = (ai + ci) * 0.5;
-    const d = (ai - ci) * 0.5;
-    const r = Math.sqrt(d * d + bi * bi);
-    l1[i] = (m + r) * scale;
-    l2[i] = (m - r) * scale;
-  }
+  wasmEigen2(a, b, c, l1, l2, a.length, scale);
 }
 
 /** Lazily computed, memoised smoothings and derivatives of one plane. */
@@ -114,6 +132,19 @@ export class FeatureContext {
   /** A scratch plane of the image's size from the pool. */
   scratch(): Float32Array {
     return this.pool.take(this.width * this.height);
+  }
+
+  /**
+   * Where to compute a result destined for `out` (a w×h plane): a pool plane in WebAssembly memory when
+   * there is one (the kernel runs in place; then `deliver` copies it to out), else out itself.
+   */
+  staging(out: Float32Array): Float32Array {
+    return this.pool.resident(this.width * this.height) ?? out;
+  }
+
+  /** Copy a result computed in `staging(out)` to out (nothing when it was computed there). */
+  deliver(result: Float32Array, out: Float32Array): void {
+    if (result !== out) out.set(result);
   }
 
   /** G_σ * image. */

@@ -11,6 +11,10 @@ export const hessianEigen = {
   margin: (sigma: number) => gaussianRadius(sigma) + 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [hxx, hxy, hyy] = ctx.hessian(sigma);
-    eigen2(hxx, hxy, hyy, out[0]!, out[1]!, sigma * sigma);
+    const l1 = ctx.staging(out[0]!);
+    const l2 = ctx.staging(out[1]!);
+    eigen2(hxx, hxy, hyy, l1, l2, sigma * sigma);
+    ctx.deliver(l1, out[0]!);
+    ctx.deliver(l2, out[1]!);
   },
 };

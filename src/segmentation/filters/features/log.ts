@@ -5,15 +5,16 @@
  */
 import type { FeatureContext } from './context.js';
 import { gaussianRadius } from './context.js';
+import { wasmLaplacian } from './derivatives.js';
 
 export const log = {
   channels: ['log'] as const,
   margin: (sigma: number) => gaussianRadius(sigma) + 4,
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gxx, , gyy] = ctx.hessian(sigma);
-    const o = out[0]!;
-    const s2 = sigma * sigma;
-    const n = o.length;
-    for (let i = 0; i < n; i++) o[i] = (gxx[i]! + gyy[i]!) * s2;
+    const o = ctx.staging(out[0]!);
+    // (gxx + gyy) · σ² in double, rounded once to float32 (WebAssembly).
+    wasmLaplacian(gxx, gyy, o, o.length, sigma * sigma);
+    ctx.deliver(o, out[0]!);
   },
 };

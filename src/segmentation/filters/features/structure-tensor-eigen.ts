@@ -5,6 +5,7 @@
  */
 import type { FeatureContext } from './context.js';
 import { eigen2, gaussianRadius, smooth } from './context.js';
+import { wasmProducts } from './derivatives.js';
 
 export const STRUCTURE_OUTER_RATIO = 0.5;
 
@@ -13,19 +14,20 @@ export const structureTensorEigen = {
   margin: (sigma: number) => gaussianRadius(sigma) + 2 + gaussianRadius(sigma * STRUCTURE_OUTER_RATIO),
   compute(ctx: FeatureContext, sigma: number, out: Float32Array[]): void {
     const [gx, gy] = ctx.gradient(sigma);
-    const n = gx.length;
     const xx = ctx.scratch();
     const xy = ctx.scratch();
     const yy = ctx.scratch();
-    for (let i = 0; i < n; i++) {
-      const a = gx[i]!;
-      const b = gy[i]!;
-      xx[i] = a * a;
-      xy[i] = a * b;
-      yy[i] = b * b;
-    }
+    // gx², gx·gy, gy² (WebAssembly; float32 products, equal to the double product rounded to float32).
+    wasmProducts(gx, gy, xx, xy, yy, gx.length);
     const so = sigma * STRUCTURE_OUTER_RATIO;
     const { width: w, height: h } = ctx;
-    eigen2(smooth(xx, w, h, so, ctx.scratch()), smooth(xy, w, h, so, ctx.scratch()), smooth(yy, w, h, so, ctx.scratch()), out[0]!, out[1]!, sigma * sigma);
+    const sxx = smooth(xx, w, h, so, ctx.scratch());
+    const sxy = smooth(xy, w, h, so, ctx.scratch());
+    const syy = smooth(yy, w, h, so, ctx.scratch());
+    const l1 = ctx.staging(out[0]!);
+    const l2 = ctx.staging(out[1]!);
+    eigen2(sxx, sxy, syy, l1, l2, sigma * sigma);
+    ctx.deliver(l1, out[0]!);
+    ctx.deliver(l2, out[1]!);
   },
 };
