@@ -249,6 +249,15 @@ test('bundled sample: retraining from its scribbles gives the committed model\'s
   assert.ok(voidIoU(a, truth, 1) > 0.68, `void IoU ${voidIoU(a, truth, 1)}`);
 });
 
+test('voidscope train text: a class without held-out pixels is named, not counted as measured', async () => {
+  const { formatTrainText } = await import('../../src/cli/commands/train.js');
+  const m = await train();
+  const heldOut = { ...m.training.heldOut, perClass: { electrolyte: 1, active: 1 } };
+  const text = formatTrainText({ model: { ...m, training: { ...m.training, heldOut } }, seconds: { features: 0, fit: 0 } }, 'model', 'ab'.repeat(32));
+  assert.match(text, /note: no held-out pixels of void \(all of its strokes fell in training blocks\)/);
+  assert.doesNotMatch(formatTrainText({ model: m, seconds: { features: 0, fit: 0 } }, 'model', 'ab'.repeat(32)), /no held-out pixels/);
+});
+
 test('voidscope train: writes a model folder; refuses to write into an input folder', async () => {
   const cmd = (await import('../../src/cli/commands/train.js')).default;
   const dir = tmp();
@@ -267,6 +276,7 @@ test('voidscope train: writes a model folder; refuses to write into an input fol
       process.stdout.write = write;
     }
     assert.match(printed, /held-out/);
+    assert.match(printed, /class proportions: EM on \d+ sampled pixels .* 0\.5 × log\(estimated × k\).*; estimated void \d/);
     assert.ok(existsSync(join(out, 'voidscope-model.json')) && existsSync(join(out, 'model.json')) && existsSync(join(out, 'weights.bin')));
     const m = await loadModel(out);
     assert.equal(m.training.images[0]!.file, join(dir, 'a.png'));

@@ -40,6 +40,8 @@ export function formatTrainText(r: TrainResult, out: string, sha256: string): st
   lines.push(`  training pixels ${t.trainPixels} (${Object.entries(t.trainPixelsPerClass).map(([c, n]) => `${c} ${n}`).join(', ')}) from ${t.images.length} image(s)`);
   lines.push(`  held-out ${t.heldOut.pixels} px: accuracy ${pct(t.heldOut.accuracy)}, balanced ${pct(t.heldOut.balancedAccuracy)} (${Object.entries(t.heldOut.perClass).map(([c, a]) => `${c} ${pct(a)}`).join(', ')})`);
   lines.push(`  confusion (rows true, columns predicted): ${t.heldOut.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`);
+  const unmeasured = m.classes.filter((c) => !(c in t.heldOut.perClass));
+  if (unmeasured.length > 0) lines.push(`  note: no held-out pixels of ${unmeasured.join(', ')} (all of its strokes fell in training blocks): its accuracy is not measured; paint more, separate strokes`);
   lines.push(`  class proportions: ${t.proportions.rule}; estimated ${Object.entries(t.proportions.estimated).map(([c, v]) => `${c} ${pct(v)}`).join(', ')}`);
   lines.push(`  time: features ${r.seconds.features.toFixed(1)} s, fit ${r.seconds.fit.toFixed(1)} s`);
   return lines.join('\n');
