@@ -22,6 +22,7 @@
  */
 import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage } from '../scripts/samples/hard.js';
 import { loadTf, predictClassesParallel, trainModel } from '../src/segmentation/learned/index.js';
+import { NORMALISATION } from '../src/segmentation/learned/train.js';
 import { imageNormalisation } from '../src/segmentation/filters/features/index.js';
 import { normalisedCrop } from '../src/segmentation/learned/tiles.js';
 import { mulberry32 } from '../src/segmentation/learned/random.js';
@@ -51,7 +52,7 @@ const raster = (im: HardImage): Raster => ({ width: im.width, height: im.height,
 /** The image normalised as the shipped path does it (per image, never per tile). */
 function normalised(im: HardImage): Float32Array {
   const r = raster(im);
-  const norm = imageNormalisation(im.grey, im.width, im.height, null);
+  const norm = imageNormalisation(im.grey, im.width, im.height, null, NORMALISATION.low, NORMALISATION.high, NORMALISATION.flatField);
   return normalisedCrop(r, norm, { x0: 0, y0: 0, w: im.width, h: im.height, cx0: 0, cy0: 0, cw: im.width, ch: im.height });
 }
 
