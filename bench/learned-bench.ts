@@ -17,9 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage } from '../scripts/samples/hard.js';
+import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, hardRaster } from '../scripts/samples/hard.js';
 import { predictClasses, predictClassesParallel, trainModel, type TrainOptions } from '../src/segmentation/learned/index.js';
-import type { Raster } from '../src/raster/types.js';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
@@ -31,7 +30,7 @@ const [TW, TH] = size(arg('--train-size', '2048x1536'));
 const skimage = !process.argv.includes('--no-skimage') && existsSync('/usr/bin/python3');
 const TEST_SEEDS = [3, 5];
 
-const raster = (im: HardImage): Raster => ({ width: im.width, height: im.height, bitDepth: 8, sampleFormat: 'uint', data: im.grey, pixelSize: null });
+const raster = hardRaster;
 const png = (a: Uint8Array, w: number, h: number): Promise<Buffer> => sharp(Buffer.from(a), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 
 interface Row {

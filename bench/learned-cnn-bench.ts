@@ -20,13 +20,12 @@
  * check of a few weights' gradients runs first and is printed. Forward (training and prediction) is tf.conv2d.
  * Not a test: nothing here fails on speed or accuracy.
  */
-import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage } from '../scripts/samples/hard.js';
+import { bestGlobalVoidIoU, generateHardImage, HARD_KINDS, makeScribbles, scoreSegmentation as scores, type HardImage, hardRaster } from '../scripts/samples/hard.js';
 import { loadTf, predictClassesParallel, trainModel } from '../src/segmentation/learned/index.js';
 import { NORMALISATION } from '../src/segmentation/learned/train.js';
 import { imageNormalisation } from '../src/segmentation/filters/features/index.js';
 import { normalisedCrop } from '../src/segmentation/learned/tiles.js';
 import { mulberry32 } from '../src/segmentation/learned/random.js';
-import type { Raster } from '../src/raster/types.js';
 import type * as TF from '@tensorflow/tfjs-core';
 
 const arg = (name: string, dflt: string): string => {
@@ -46,7 +45,7 @@ const PRED_MARGIN = 16;
 const TEST_SEEDS = [3, 5];
 const SEED = 1;
 
-const raster = (im: HardImage): Raster => ({ width: im.width, height: im.height, bitDepth: 8, sampleFormat: 'uint', data: im.grey, pixelSize: null });
+const raster = hardRaster;
 
 /** Copied from bench/learned-bench.ts (not exported there: it runs on import). */
 /** The image normalised as the shipped path does it (per image, never per tile). */

@@ -25,6 +25,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { mulberry32, normal } from '../lib/random.js';
+import { paintCrack, paintGap, paintInside, type Outline } from './shapes.js';
 
 export interface DenseSpec {
   seed: number;
@@ -61,19 +62,6 @@ export interface DenseImage {
   voidPixels: number;
   trueVoidFraction: number;
   spec: DenseSpec;
-}
-
-interface Blob {
-  cx: number;
-  cy: number;
-  r: number;
-  harm: { a: number; k: number; ph: number }[];
-}
-
-function radiusAt(p: Blob, th: number): number {
-  let f = 1;
-  for (const h of p.harm) f += h.a * Math.cos(h.k * th + h.ph);
-  return p.r * f;
 }
 
 /** Separable Gaussian blur (float, edge-replicated); a plain reference kernel, independent of the library's filters. */
@@ -119,7 +107,7 @@ export function generateDenseImage(spec: DenseSpec): DenseImage {
   const N = W * H;
   const phase = new Uint8Array(N);
   const owner = new Int32Array(N).fill(-1);
-  const particles: Blob[] = [];
+  const particles: Outline[] = [];
   let particlePx = 0;
   const [rmin, rmax] = spec.particleRadius;
   for (let attempt = 0; attempt < 6000 && particlePx < 0.55 * N; attempt++) {
@@ -134,7 +122,7 @@ export function generateDenseImage(spec: DenseSpec): DenseImage {
       }
     }
     if (!ok) continue;
-    const p: Blob = {
+    const p: Outline = {
       cx,
       cy,
       r,
@@ -146,19 +134,12 @@ export function generateDenseImage(spec: DenseSpec): DenseImage {
     };
     const id = particles.length;
     particles.push(p);
-    const R = r * 1.25;
-    for (let y = Math.max(0, Math.floor(cy - R)); y < Math.min(H, Math.ceil(cy + R)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - R)); x < Math.min(W, Math.ceil(cx + R)); x++) {
-        const dx = x + 0.5 - cx;
-        const dy = y + 0.5 - cy;
-        if (Math.hypot(dx, dy) <= radiusAt(p, Math.atan2(dy, dx))) {
-          const i = y * W + x;
-          if (phase[i] !== PARTICLE) particlePx++;
-          phase[i] = PARTICLE;
-          owner[i] = id;
-        }
-      }
-    }
+    paintInside(p, r * 1.25, W, H, (x, y) => {
+      const i = y * W + x;
+      if (phase[i] !== PARTICLE) particlePx++;
+      phase[i] = PARTICLE;
+      owner[i] = id;
+    });
   }
 
   let voidPx = 0;
@@ -176,42 +157,19 @@ export function generateDenseImage(spec: DenseSpec): DenseImage {
   for (let guard = 0; voidPx < gapTarget && particles.length > 0 && guard < 4 * particles.length + 50; guard++) {
     const p = particles[Math.floor(rnd() * particles.length)]!;
     const R = p.r * 1.3 + 6;
-    const x0 = Math.max(0, Math.floor(p.cx - R));
-    const x1 = Math.min(W, Math.ceil(p.cx + R));
-    const y0 = Math.max(0, Math.floor(p.cy - R));
-    const y1 = Math.min(H, Math.ceil(p.cy + R));
     if (rnd() < 0.6) {
       const th0 = rnd() * 6.283;
       const ext = (40 + rnd() * 120) * (Math.PI / 180);
       const wmax = 1.5 + rnd() * 1.5;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) {
-          const dx = x + 0.5 - p.cx;
-          const dy = y + 0.5 - p.cy;
-          const th = Math.atan2(dy, dx);
-          const t = ((((th - th0) % 6.283185307179586) + 6.283185307179586) % 6.283185307179586) / ext;
-          if (t > 1) continue;
-          const d = Math.hypot(dx, dy) - radiusAt(p, th);
-          if (d > 0 && d <= wmax * Math.pow(Math.sin(Math.PI * t), 0.3)) setVoid(x, y, (ph) => ph === MATRIX);
-        }
-      }
+      paintGap(p, R, W, H, { th0, ext, wmax, taper: (v) => Math.pow(v, 0.3) }, (x, y) => setVoid(x, y, (ph) => ph === MATRIX));
     } else {
       const th = rnd() * Math.PI;
       const off = (rnd() - 0.5) * p.r * 0.6;
       const width = 1.5 + rnd();
-      const ux = Math.cos(th);
-      const uy = Math.sin(th);
       const wav = rnd() * 6.283;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) {
-          const dx = x + 0.5 - p.cx;
-          const dy = y + 0.5 - p.cy;
-          const s = dx * ux + dy * uy;
-          const n = -dx * uy + dy * ux;
-          if (Math.abs(n - (off + 1.5 * Math.sin(s / 5 + wav))) > width / 2) continue;
-          if (Math.hypot(dx, dy) < radiusAt(p, Math.atan2(dy, dx)) - 1 && phase[y * W + x] === PARTICLE) setVoid(x, y, () => true);
-        }
-      }
+      paintCrack(p, R, W, H, { th, off, width, amp: 1.5, period: 5, wav, inset: 1 }, (x, y) => {
+        if (phase[y * W + x] === PARTICLE) setVoid(x, y, () => true);
+      });
     }
   }
   // Matrix pores (log-normal radius 1.5–10 px) until the target is reached.
@@ -221,15 +179,8 @@ export function generateDenseImage(spec: DenseSpec): DenseImage {
     const cy = rnd() * H;
     const ci = Math.min(H - 1, Math.floor(cy)) * W + Math.min(W - 1, Math.floor(cx));
     if (phase[ci] !== MATRIX) continue;
-    const p: Blob = { cx, cy, r, harm: [{ a: 0.2 * rnd(), k: 2, ph: rnd() * 6.283 }, { a: 0.1 * rnd(), k: 3, ph: rnd() * 6.283 }] };
-    const R = r * 1.35;
-    for (let y = Math.max(0, Math.floor(cy - R)); y < Math.min(H, Math.ceil(cy + R)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - R)); x < Math.min(W, Math.ceil(cx + R)); x++) {
-        const dx = x + 0.5 - cx;
-        const dy = y + 0.5 - cy;
-        if (Math.hypot(dx, dy) <= radiusAt(p, Math.atan2(dy, dx))) setVoid(x, y, (ph) => ph === MATRIX);
-      }
-    }
+    const p: Outline = { cx, cy, r, harm: [{ a: 0.2 * rnd(), k: 2, ph: rnd() * 6.283 }, { a: 0.1 * rnd(), k: 3, ph: rnd() * 6.283 }] };
+    paintInside(p, r * 1.35, W, H, (x, y) => setVoid(x, y, (ph) => ph === MATRIX));
   }
 
   // Intensities: matrix texture = white noise smoothed (σ 1.2 px), rescaled to σ matrixTexture.

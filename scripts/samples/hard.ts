@@ -23,6 +23,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { gaussianBlurFloat } from '../../src/segmentation/filters/gaussian.js';
+import { createRaster, type Raster } from '../../src/raster/types.js';
 import { mulberry32, normal } from '../lib/random.js';
 
 export type HardKind = 'shading' | 'noise' | 'binder';
@@ -53,6 +54,11 @@ const KINDS: Record<HardKind, KindParams> = {
   noise: { classes: ['void', 'electrolyte', 'active'], means: [75, 100, 160], noise: 20, shading: 0.12, curtain: 0 },
   binder: { classes: ['void', 'binder', 'electrolyte', 'active'], means: [62, 84, 112, 168], noise: 22, shading: 0.25, curtain: 8 },
 };
+
+/** A hard image's micrograph as an 8-bit raster (no calibration). */
+export function hardRaster(im: HardImage): Raster<Uint8Array> {
+  return createRaster(im.width, im.height, im.grey);
+}
 
 /** One hard image of the given kind (size in pixels; the same seed gives the same bytes). */
 export function generateHardImage(kind: HardKind, width: number, height: number, seed: number): HardImage {

@@ -25,6 +25,7 @@ import sharp from 'sharp';
 import { gaussianKernel } from '../../src/segmentation/filters/gaussian.js';
 import { drawText, type RgbaImage } from '../../src/render/index.js';
 import { mulberry32, normal as gaussRand } from '../lib/random.js';
+import { forEachNear, paintCrack, paintGap, paintInside, radiusAt, type Outline } from './shapes.js';
 
 
 
@@ -97,19 +98,6 @@ const PARTICLE = 1;
 const VOID = 2;
 const SI = 3;
 
-interface Particle {
-  cx: number;
-  cy: number;
-  r: number;
-  harm: { a: number; k: number; ph: number }[];
-}
-
-function radiusAt(p: Particle, th: number): number {
-  let f = 1;
-  for (const h of p.harm) f += h.a * Math.cos(h.k * th + h.ph);
-  return p.r * f;
-}
-
 /** Generate one SEM-like image (8-bit) and its exact void mask. */
 export function generateSemImage(spec: SemImageSpec): SemImage {
   const rnd = mulberry32(spec.seed);
@@ -118,7 +106,7 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
   const N = W * H;
   const phase = new Uint8Array(N); // MATRIX everywhere
   const rim = new Float32Array(N); // distance-to-edge brightening of particles
-  const particles: Particle[] = [];
+  const particles: Outline[] = [];
 
   // 1. Particles: random sequential placement, small overlaps allowed (particles touch in real electrodes).
   const particleTarget = spec.electrode === 'cathode' ? 0.58 : 0.5;
@@ -142,24 +130,18 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
       { a: 0.02 + 0.04 * rnd(), k: 3, ph: rnd() * 6.283 },
       { a: 0.01 + 0.02 * rnd(), k: 5, ph: rnd() * 6.283 },
     ];
-    const p: Particle = { cx, cy, r, harm };
+    const p: Outline = { cx, cy, r, harm };
     particles.push(p);
-    const R = r * 1.2;
-    for (let y = Math.max(0, Math.floor(cy - R)); y < Math.min(H, Math.ceil(cy + R)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - R)); x < Math.min(W, Math.ceil(cx + R)); x++) {
-        const dx = x + 0.5 - cx;
-        const dy = y + 0.5 - cy;
-        const d = Math.hypot(dx, dy);
-        const rr = radiusAt(p, Math.atan2(dy, dx));
-        if (d <= rr) {
-          const i = y * W + x;
-          if (phase[i] !== PARTICLE) particlePx++;
-          phase[i] = PARTICLE;
-          const depth = rr - d;
-          if (depth < 4) rim[i] = Math.max(rim[i]!, (4 - depth) / 4);
-        }
-      }
-    }
+    forEachNear(cx, cy, r * 1.2, W, H, (x, y, dx, dy) => {
+      const d = Math.hypot(dx, dy);
+      const rr = radiusAt(p, Math.atan2(dy, dx));
+      if (d > rr) return;
+      const i = y * W + x;
+      if (phase[i] !== PARTICLE) particlePx++;
+      phase[i] = PARTICLE;
+      const depth = rr - d;
+      if (depth < 4) rim[i] = Math.max(rim[i]!, (4 - depth) / 4);
+    });
   }
 
   // Anode: bright Si domains inside the Si–C particles.
@@ -172,12 +154,10 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
         const sx = p.cx + rr * Math.cos(a);
         const sy = p.cy + rr * Math.sin(a);
         const sr = 1.5 + rnd() * 3;
-        for (let y = Math.max(0, Math.floor(sy - sr)); y < Math.min(H, Math.ceil(sy + sr)); y++) {
-          for (let x = Math.max(0, Math.floor(sx - sr)); x < Math.min(W, Math.ceil(sx + sr)); x++) {
-            const i = y * W + x;
-            if (phase[i] === PARTICLE && Math.hypot(x + 0.5 - sx, y + 0.5 - sy) <= sr) phase[i] = SI;
-          }
-        }
+        forEachNear(sx, sy, sr, W, H, (x, y, dx, dy) => {
+          const i = y * W + x;
+          if (phase[i] === PARTICLE && Math.hypot(dx, dy) <= sr) phase[i] = SI;
+        });
       }
     }
   }
@@ -201,47 +181,23 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
     const p = shuffled[pi % shuffled.length]!;
     pi++;
     const R = p.r * 1.35 + 10;
-    const x0 = Math.max(0, Math.floor(p.cx - R));
-    const x1 = Math.min(W, Math.ceil(p.cx + R));
-    const y0 = Math.max(0, Math.floor(p.cy - R));
-    const y1 = Math.min(H, Math.ceil(p.cy + R));
     if (rnd() < 0.7) {
       // Interfacial gap: matrix pixels whose centre lies within w(θ) outside the particle outline, over an
       // arc of 50–160°; max width 4–8 px (180–360 nm), tapering to 0 at the ends.
       const th0 = rnd() * 6.283;
       const ext = (50 + rnd() * 110) * (Math.PI / 180);
       const wmax = 4 + rnd() * 4;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) {
-          const dx = x + 0.5 - p.cx;
-          const dy = y + 0.5 - p.cy;
-          const th = Math.atan2(dy, dx);
-          const t = (((th - th0) % 6.283185307179586) + 6.283185307179586) % 6.283185307179586 / ext;
-          if (t > 1) continue;
-          const d = Math.hypot(dx, dy) - radiusAt(p, th);
-          if (d > 0 && d <= wmax * Math.sqrt(Math.sin(Math.PI * t))) setVoid(x, y, (ph) => ph === MATRIX);
-        }
-      }
+      paintGap(p, R, W, H, { th0, ext, wmax, taper: Math.sqrt }, (x, y) => setVoid(x, y, (ph) => ph === MATRIX));
     } else {
       // Intra-particle crack: pixels whose centre is within width/2 of a wavy line across the particle
       // (3–4.5 px wide), kept 1.5 px inside the particle outline.
       const th = rnd() * Math.PI;
       const off = (rnd() - 0.5) * p.r * 0.6;
       const width = 3 + 1.5 * rnd();
-      const ux = Math.cos(th);
-      const uy = Math.sin(th);
       const wav = rnd() * 6.283;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) {
-          const dx = x + 0.5 - p.cx;
-          const dy = y + 0.5 - p.cy;
-          const s = dx * ux + dy * uy;
-          const n = -dx * uy + dy * ux;
-          const centre = off + 2 * Math.sin(s / 6 + wav);
-          if (Math.abs(n - centre) > width / 2) continue;
-          if (Math.hypot(dx, dy) < radiusAt(p, Math.atan2(dy, dx)) - 1.5 && phase[y * W + x] !== MATRIX) setVoid(x, y, () => true);
-        }
-      }
+      paintCrack(p, R, W, H, { th, off, width, amp: 2, period: 6, wav, inset: 1.5 }, (x, y) => {
+        if (phase[y * W + x] !== MATRIX) setVoid(x, y, () => true);
+      });
     }
   }
 
@@ -252,7 +208,7 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
     const cy = rnd() * H;
     const ci = Math.min(H - 1, Math.floor(cy)) * W + Math.min(W - 1, Math.floor(cx));
     if (phase[ci] !== MATRIX) continue;
-    const p: Particle = {
+    const p: Outline = {
       cx,
       cy,
       r,
@@ -261,14 +217,7 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
         { a: 0.08 * rnd(), k: 3, ph: rnd() * 6.283 },
       ],
     };
-    const R = r * 1.3;
-    for (let y = Math.max(0, Math.floor(cy - R)); y < Math.min(H, Math.ceil(cy + R)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - R)); x < Math.min(W, Math.ceil(cx + R)); x++) {
-        const dx = x + 0.5 - cx;
-        const dy = y + 0.5 - cy;
-        if (Math.hypot(dx, dy) <= radiusAt(p, Math.atan2(dy, dx))) setVoid(x, y, (ph) => ph === MATRIX);
-      }
-    }
+    paintInside(p, r * 1.3, W, H, (x, y) => setVoid(x, y, (ph) => ph === MATRIX));
   }
 
   // 4. Intensities.
@@ -303,16 +252,10 @@ export function generateSemImage(spec: SemImageSpec): SemImage {
   // Per-particle brightness (grain orientation contrast).
   for (let j = 0; j < particles.length; j++) {
     const p = particles[j]!;
-    const R = p.r * 1.2;
-    for (let y = Math.max(0, Math.floor(p.cy - R)); y < Math.min(H, Math.ceil(p.cy + R)); y++) {
-      for (let x = Math.max(0, Math.floor(p.cx - R)); x < Math.min(W, Math.ceil(p.cx + R)); x++) {
-        const i = y * W + x;
-        if (phase[i] !== PARTICLE) continue;
-        const dx = x + 0.5 - p.cx;
-        const dy = y + 0.5 - p.cy;
-        if (Math.hypot(dx, dy) <= radiusAt(p, Math.atan2(dy, dx))) img[i]! += pLevel[j]!;
-      }
-    }
+    paintInside(p, p.r * 1.2, W, H, (x, y) => {
+      const i = y * W + x;
+      if (phase[i] === PARTICLE) img[i]! += pLevel[j]!;
+    });
   }
   // Beam blur.
   const blurred = beamBlur(img, W, H, spec.blurSigma, 0.0002);

@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import yargs from 'yargs';
-import { bestGlobalVoidIoU, generateHardImage, makeScribbles, voidIoU, type HardImage } from '../../scripts/samples/hard.js';
+import { bestGlobalVoidIoU, generateHardImage, makeScribbles, voidIoU, hardRaster } from '../../scripts/samples/hard.js';
 import { mulberry32 } from '../../scripts/lib/random.js';
-import type { Raster } from '../../src/raster/types.js';
 import { phaseCounts } from '../../src/raster/labels.js';
 import {
   labelsFromPixels,
@@ -35,7 +34,7 @@ import { classifyRun, foldStandardisation, MlpScratch, type MlpWeights } from '.
 import { readImage } from '../../src/raster/read.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const raster = (im: HardImage): Raster => ({ width: im.width, height: im.height, bitDepth: 8, sampleFormat: 'uint', data: im.grey, pixelSize: null });
+const raster = hardRaster;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'voidscope-learned-'));
 
 test('label images: index values, colour key over a grey micrograph, transparency', () => {
