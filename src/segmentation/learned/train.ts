@@ -306,8 +306,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
   // EM on a seeded pixel sample (Saerens, Latinne & Decaestecker 2002, Neural Computation 14:21) and
   // the output bias is moved by log(estimated · k), so ambiguous pixels go by the images' composition.
   const scribbled = Array.from(perClass, (v) => v / m);
-  const uniform = new Array<number>(K).fill(1 / K);
-  let estimated = uniform.slice();
+  let estimated = new Array<number>(K).fill(1 / K);
   const np = poolCols[0]?.length ?? 0;
   if (np > 0) {
     const folded = foldStandardisation(network, mean, std);
@@ -323,7 +322,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
       for (let i = 0; i < np; i++) {
         let z = 0;
         for (let k = 0; k < K; k++) {
-          q[k] = (probs[k]![i]! * estimated[k]!) / uniform[k]!;
+          q[k] = probs[k]![i]! * estimated[k]! * K;
           z += q[k]!;
         }
         for (let k = 0; k < K; k++) acc[k] = acc[k]! + q[k]! / z;
@@ -334,7 +333,7 @@ export async function trainModel(images: TrainingImage[], options: TrainOptions)
       estimated = next;
       if (change < 1e-6) break;
     }
-    for (let k = 0; k < K; k++) network.b2[k] = network.b2[k]! + priorWeight * Math.log(estimated[k]! / uniform[k]!);
+    for (let k = 0; k < K; k++) network.b2[k] = network.b2[k]! + priorWeight * Math.log(estimated[k]! * K);
   }
 
   // Held-out accuracy with the inference kernel predict.ts uses.
