@@ -99,3 +99,23 @@ test('8-bit Gaussian equals the float blur rounded like ImageJ ((int)(v + 0.5f))
     for (let i = 0; i < d.length; i++) assert.equal(fast[i], Math.floor(ref[i]! + 0.5), `${w}x${h} pixel ${i}`);
   }
 });
+
+test('imagejGaussianBlur `into`: a view of the input\'s own buffer is used when it does not overlap the input, ignored when it does', () => {
+  // Expected values: the same blur into a fresh array (the arithmetic does not depend on where it writes).
+  const w = 37;
+  const h = 23;
+  const n = w * h;
+  const rnd = mulberry32(9);
+  const buf = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) buf[i] = rnd();
+  const src = buf.subarray(0, n);
+  const want = imagejGaussianBlur(createRaster(w, h, Float32Array.from(src)), 1.6, { accuracy: 0.002 }).data;
+  const apart = buf.subarray(2 * n, 3 * n);
+  const got = imagejGaussianBlur(createRaster(w, h, src), 1.6, { accuracy: 0.002, into: apart }).data;
+  assert.equal(got, apart);
+  assert.deepEqual(got, want);
+  const overlapping = buf.subarray(Math.floor(n / 2), Math.floor(n / 2) + n);
+  const other = imagejGaussianBlur(createRaster(w, h, src), 1.6, { accuracy: 0.002, into: overlapping }).data;
+  assert.notEqual(other.buffer, buf.buffer);
+  assert.deepEqual(other, want);
+});

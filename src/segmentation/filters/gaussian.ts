@@ -89,8 +89,8 @@ export interface GaussianOptions {
   accuracy?: number;
   /**
    * Write the result into this array instead of a new one (used when it has the raster's own type
-   * and pixel count and is not the input itself; otherwise ignored) — lets a caller reuse one
-   * buffer across images.
+   * and pixel count and shares no bytes with the input — two views of one buffer that do not overlap
+   * are fine; otherwise ignored) — lets a caller reuse one buffer across images.
    */
   into?: PixelData;
 }
@@ -116,6 +116,11 @@ const typeCode = (a: Plane): number => (a instanceof Uint8Array ? 0 : a instance
 const align16 = (n: number): number => (n + 15) & ~15;
 /** Input + output bytes handed to the WebAssembly module at once; taller images go in strips of rows. */
 const STRIP_BYTES = 64 << 20;
+
+/** Whether two arrays share any byte (views of one buffer whose ranges meet). */
+function overlap(a: PixelData, b: PixelData): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
 
 /** Blur src (w×h) into dst (same pixel count; u8, u16 or f32 each), ImageJ's arithmetic. */
 function blurPlane(src: Plane, dst: Plane, width: number, height: number, sigma: number, accuracy: number): void {
@@ -177,7 +182,7 @@ export function imagejGaussianBlur<T extends PixelData>(raster: Raster<T>, sigma
   const data = raster.data;
   const n = width * height;
   const into = options.into;
-  const reuse = into !== undefined && into !== data && into.length === n && into.constructor === data.constructor && into.buffer !== data.buffer;
+  const reuse = into !== undefined && into.length === n && into.constructor === data.constructor && !overlap(into, data);
   let out: PixelData;
   if (data instanceof Uint8Array || data instanceof Uint16Array || data instanceof Float32Array) {
     out = reuse ? into : new (data.constructor as new (n: number) => Plane)(n);

@@ -18,21 +18,9 @@ export function gaussianRadius(sigma: number): number {
   return gaussianKernel(sigma, FEATURE_GAUSSIAN_ACCURACY).kernel.length - 1;
 }
 
-/** Input copy for smooth (one per thread). */
-let bounce = new Float32Array(0);
-
-/** G_σ * src; into (w×h, another buffer than src) is reused when given. */
+/** G_σ * src; into (w×h, not overlapping src) is reused when given. */
 export function smooth(src: Float32Array, width: number, height: number, sigma: number, into?: Float32Array): Float32Array {
-  let data = src;
-  if (into && into.buffer === src.buffer) {
-    // Two planes of one pool: imagejGaussianBlur would not write into a plane sharing the input's buffer
-    // (it would allocate), so the input goes through an ordinary array.
-    const n = width * height;
-    if (bounce.length < n) bounce = new Float32Array(n);
-    data = bounce.length === n ? bounce : bounce.subarray(0, n);
-    data.set(src.length === n ? src : src.subarray(0, n));
-  }
-  const r = imagejGaussianBlur({ width, height, bitDepth: 32, sampleFormat: 'float', data, pixelSize: null }, sigma, {
+  const r = imagejGaussianBlur({ width, height, bitDepth: 32, sampleFormat: 'float', data: src, pixelSize: null }, sigma, {
     accuracy: FEATURE_GAUSSIAN_ACCURACY,
     ...(into ? { into } : {}),
   });
