@@ -5,7 +5,7 @@
  * result does not depend on the tile size, and memory is bounded by the tile, not the image.
  */
 import type { Raster } from '../../raster/types.js';
-import { computeFeatures, featureChannels, fieldAt, PlanePool, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
+import { computeFeatures, featureChannels, fieldRow, PlanePool, type FeatureSettings, type Normalisation } from '../filters/features/index.js';
 
 export interface Tile {
   /** The tile in image coordinates. */
@@ -43,11 +43,14 @@ export function normalisedCrop(raster: Raster, norm: Normalisation, t: Tile, int
   const out = into && into.length >= n ? into.subarray(0, n) : new Float32Array(n);
   const d = raster.data;
   const { offset, scale, field } = norm;
+  const row = field ? new Float64Array(t.cw) : null;
   for (let y = 0; y < t.ch; y++) {
     const src = (t.cy0 + y) * raster.width + t.cx0;
     const dst = y * t.cw;
-    if (field) for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! / fieldAt(field, t.cx0 + x, t.cy0 + y) - offset) * scale;
-    else for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
+    if (field && row) {
+      fieldRow(field, t.cy0 + y, t.cx0, t.cw, row);
+      for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! / row[x]! - offset) * scale;
+    } else for (let x = 0; x < t.cw; x++) out[dst + x] = (d[src + x]! - offset) * scale;
   }
   // NaN / ±Inf pixels (float images) become 0, the 1st percentile, so they cannot spread through the
   // filters into their neighbours' features (they themselves are not classified: predict.ts).

@@ -152,4 +152,4 @@ export function computeFeatures(image: Float32Array, width: number, height: numb
   return planes;
 }
 
-export { imageNormalisation, percentileNormalisation, flatField, fieldAt, type Normalisation, type FlatField, type FlatFieldFit } from './normalise.js';
+export { imageNormalisation, percentileNormalisation, flatField, fieldAt, fieldRow, type Normalisation, type FlatField, type FlatFieldFit } from './normalise.js';

@@ -243,6 +243,22 @@ export function fieldAt(f: FlatField, x: number, y: number): number {
 }
 
 /**
+ * fieldAt for the pixels x0 … x0 + count − 1 of row y into `into` (fieldAt's operations in its order:
+ * the same values bit for bit), for the loops that divide whole rows by the field.
+ */
+export function fieldRow(f: FlatField, y: number, x0: number, count: number, into: Float64Array): Float64Array {
+  const v = (y + 0.5) / f.height - 0.5;
+  const c = f.coef;
+  const [c0, c1, c2, c3, c4, c5] = [c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!];
+  for (let i = 0; i < count; i++) {
+    const u = (x0 + i + 0.5) / f.width - 0.5;
+    const val = c0 + c1 * u + c2 * v + c3 * u * u + c4 * u * v + c5 * v * v;
+    into[i] = val > 0.05 ? val : 0.05;
+  }
+  return into;
+}
+
+/**
  * The normalisation of one image: flat field fitted as `flat` says (none when false), then the `lowP` / `highP`
  * percentiles of the flat-fielded analysed pixels (4096-bin histogram between min and max).
  */
@@ -251,20 +267,11 @@ export function imageNormalisation(data: ArrayLike<number>, width: number, heigh
   const n = width * height;
   const vals = new Float32Array(n);
   if (field) {
-    // fieldAt's arithmetic, same operations in the same order (bit-identical), with u per column
-    // precomputed: this runs once per image before the tiles, on one thread.
-    const us = new Float64Array(width);
-    for (let x = 0; x < width; x++) us[x] = (x + 0.5) / field.width - 0.5;
-    const c = field.coef;
-    const [c0, c1, c2, c3, c4, c5] = [c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!];
+    const row = new Float64Array(width);
     for (let y = 0; y < height; y++) {
-      const v = (y + 0.5) / field.height - 0.5;
+      fieldRow(field, y, 0, width, row);
       const o = y * width;
-      for (let x = 0; x < width; x++) {
-        const u = us[x]!;
-        const f = c0 + c1 * u + c2 * v + c3 * u * u + c4 * u * v + c5 * v * v;
-        vals[o + x] = data[o + x]! / (f > 0.05 ? f : 0.05);
-      }
+      for (let x = 0; x < width; x++) vals[o + x] = data[o + x]! / row[x]!;
     }
   } else for (let i = 0; i < n; i++) vals[i] = data[i]!;
   const p = percentileNormalisation(vals, area, lowP, highP);
