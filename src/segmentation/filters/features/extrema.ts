@@ -8,7 +8,7 @@
  */
 import type { FeatureContext } from './context.js';
 import { gaussianRadius } from './context.js';
-import { windowExtrema } from './local.js';
+import { checkRadius, windowExtrema } from './local.js';
 
 /** σ of the Gaussian applied first (the extremes of the raw noise say nothing about the phases). */
 export const EXTREMA_PRESMOOTH = 1;
@@ -17,7 +17,7 @@ export const extrema = {
   channels: ['minimum', 'maximum'] as const,
   scaleLabel: 'r',
   margin: (r: number) => r + gaussianRadius(EXTREMA_PRESMOOTH),
-  checkScale: (r: number) => (Number.isInteger(r) && r >= 1 && r <= 16 ? null : 'the minimum/maximum scale is a radius in whole pixels, 1..16'),
+  checkScale: (r: number) => checkRadius(r, 'minimum/maximum'),
   compute(ctx: FeatureContext, r: number, out: Float32Array[]): void {
     windowExtrema(ctx.blur(EXTREMA_PRESMOOTH), ctx.width, ctx.height, r, out[0]!, out[1]!);
   },

@@ -15,7 +15,7 @@
  */
 import type { FeatureContext } from './context.js';
 import { gaussianRadius } from './context.js';
-import { kuwaharaFilter } from './local.js';
+import { checkRadius, kuwaharaFilter } from './local.js';
 
 /** σ of the Gaussian applied before the filter (on the raw noise the quadrant choice is random). */
 export const KUWAHARA_PRESMOOTH = 1;
@@ -24,7 +24,7 @@ export const kuwahara = {
   channels: ['kuwahara'] as const,
   scaleLabel: 'r',
   margin: (r: number) => r + gaussianRadius(KUWAHARA_PRESMOOTH),
-  checkScale: (r: number) => (Number.isInteger(r) && r >= 1 && r <= 16 ? null : 'the Kuwahara scale is a radius in whole pixels, 1..16'),
+  checkScale: (r: number) => checkRadius(r, 'Kuwahara'),
   compute(ctx: FeatureContext, r: number, out: Float32Array[]): void {
     kuwaharaFilter(ctx.blur(KUWAHARA_PRESMOOTH), ctx.width, ctx.height, r, out[0]!);
   },

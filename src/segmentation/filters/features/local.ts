@@ -16,6 +16,11 @@ interface LocalModule {
   kuwahara(bs: number, bq: number, out: number, w: number, h: number, W2: number, r: number, inv: number): void;
 }
 
+/** The radii (scales) extrema and kuwahara accept: whole pixels 1..16; null when r is one, else why not. */
+export function checkRadius(r: number, what: string): string | null {
+  return Number.isInteger(r) && r >= 1 && r <= 16 ? null : `the ${what} scale is a radius in whole pixels, 1..16`;
+}
+
 let mod: LocalModule | null = null;
 function wasm(): LocalModule {
   mod ??= instantiateWasm<LocalModule>(compileWasm(new URL('./local.wasm', import.meta.url)));
